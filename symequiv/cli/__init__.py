@@ -1,0 +1,1 @@
+"""The ``symequiv`` command line."""

@@ -1,0 +1,54 @@
+r"""Entry point of the ``symequiv`` command.
+
+Exit status: 0 when every claim holds, 1 when a claim is refuted or could not
+be established, 2 for bad input or usage. Each subcommand lives in its own
+module and registers its arguments through ``add_parser``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from symequiv import __version__
+from symequiv.cli import derive_command, verify_command
+
+EXIT_OK = 0
+EXIT_CLAIM_FAILED = 1
+EXIT_BAD_INPUT = 2
+
+COMMANDS = (verify_command, derive_command)
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose usage errors exit with status 2 and one line of help."""
+
+    def error(self, message):
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_BAD_INPUT, f"{self.prog}: error: {message}\n")
+
+
+def build_parser():
+    parser = _Parser(prog="symequiv", description="Exact checks of layerwise equivariance "
+                     "for identifiable equivariant networks.")
+    parser.add_argument("--version", action="version", version=f"symequiv {__version__}")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    subparsers.required = True
+    for command in COMMANDS:
+        command.add_parser(subparsers)
+    return parser
+
+
+def main(argv=None):
+    """Run the command line with ``argv`` (default: ``sys.argv[1:]``); returns the exit status."""
+    parser = build_parser()
+    arguments = parser.parse_args(argv)
+    try:
+        return arguments.run(arguments)
+    except KeyboardInterrupt:
+        print("symequiv: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,210 @@
+r"""Reparameterization by removing degenerate neurons: the :math:`\theta^*` of the theorem.
+
+For weakly identifiable parameters the theorem's conclusion concerns a
+reparameterization :math:`\theta^*` with the same function, in which dead
+neurons are zeroed and duplicate neurons merged. The reduction keeps the
+architecture (the widths) and rewrites, until nothing changes:
+
+* *constant neurons* (zero incoming weights) whose constant value is exact:
+  the value times the outgoing column moves into the next layer's bias, and
+  the outgoing column becomes zero;
+* *duplicate neurons*: when neuron :math:`k` equals :math:`\lambda h_j + \mu`
+  for an earlier neuron :math:`j` (their rows agree up to an admissible scale),
+  the next layer's column :math:`j` gains :math:`\lambda` times column
+  :math:`k`, its bias gains :math:`\mu` times column :math:`k`, and column
+  :math:`k` becomes zero;
+* *dead neurons* (zero outgoing column) get zero incoming weights and bias.
+
+Each step is an exact identity, so :math:`\theta^*` has the same function as
+:math:`\theta`; :func:`reduce_network` also re-proves this with the normal
+form of each modified pair of layers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from symequiv.activations.symmetry import ScaleSet
+from symequiv.derivation.normal_form import tails_agree
+from symequiv.models.dense import DenseLayer
+from symequiv.models.matching import RowMatcher
+from symequiv.models.network import Network
+
+
+@dataclass(frozen=True)
+class ReductionStep:
+    """One rewrite of the reduction: its kind, layer (from 1), neurons and description."""
+
+    kind: str
+    layer: int
+    neurons: tuple
+    description: str
+
+
+@dataclass(frozen=True)
+class Reparameterization:
+    r"""The reduced parameters :math:`\theta^*` with the steps that produced them.
+
+    Attributes
+    ----------
+    original : Network
+    network : Network
+        :math:`\theta^*`.
+    steps : tuple of ReductionStep
+    verified : bool
+        True when every modified pair of layers was proved to compute the same map.
+    """
+
+    original: Network
+    network: Network
+    steps: tuple
+    verified: bool
+
+    @property
+    def changed(self):
+        return bool(self.steps)
+
+
+class _Editable:
+    """Mutable copies of the dense layers' parameters."""
+
+    def __init__(self, network):
+        self.field = network.field
+        self.layers = list(network.layers)
+        self.weights = [[list(row) for row in layer.weights] for layer in self.layers]
+        self.bias = [list(layer.bias) for layer in self.layers]
+
+    def column(self, layer_index, neuron):
+        return [row[neuron] for row in self.weights[layer_index]]
+
+    def set_column(self, layer_index, neuron, values):
+        for row, value in zip(self.weights[layer_index], values):
+            row[neuron] = value
+
+    def layer(self, index):
+        return self.layers[index].with_parameters(self.weights[index], self.bias[index])
+
+    def build(self):
+        layers = [layer.with_parameters(weights, bias)
+                  for layer, weights, bias in zip(self.layers, self.weights, self.bias)]
+        return Network(layers)
+
+
+def _is_zero(values, zero):
+    return all(value == zero for value in values)
+
+
+def reduce_network(network, max_rounds=100):
+    r"""Return :math:`\theta^*` for an MLP, with the steps taken.
+
+    Parameters
+    ----------
+    network : Network
+        Dense layers only; others are returned unchanged.
+    max_rounds : int
+        A bound on passes over the layers; each pass either changes something
+        or ends the loop, and there are finitely many neurons to zero.
+
+    Returns
+    -------
+    Reparameterization
+    """
+    if not all(isinstance(layer, DenseLayer) for layer in network.layers):
+        return Reparameterization(network, network, (), True)
+    editable = _Editable(network)
+    steps = []
+    verified = True
+    for _ in range(max_rounds):
+        changed = False
+        for index in range(network.depth - 2, -1, -1):
+            before = (editable.layer(index), _affine(editable.layer(index + 1)))
+            if _reduce_layer(editable, index, steps):
+                changed = True
+                # Only layer index's rows and layer index + 1's columns and bias
+                # changed, so equal pre-activations of layer index + 1 prove equal networks.
+                after = (editable.layer(index), _affine(editable.layer(index + 1)))
+                verified = verified and tails_agree(before, after)
+        if not changed:
+            break
+    return Reparameterization(network, editable.build(), tuple(steps), verified)
+
+
+def _affine(layer):
+    """The affine part of a layer: its pre-activation map."""
+    return DenseLayer(layer.field, layer.weights, layer.bias, None, layer.has_bias)
+
+
+def _reduce_layer(editable, index, steps):
+    layer = editable.layers[index]
+    activation = layer.activation
+    field = editable.field
+    zero = field.zero
+    changed = False
+    layer_number = index + 1
+    next_has_bias = editable.layers[index + 1].has_bias
+    width = layer.output_dimension
+
+    # Constant neurons: move the exact constant into the next bias.
+    for neuron in range(width):
+        weights = editable.weights[index][neuron]
+        column = editable.column(index + 1, neuron)
+        if not _is_zero(weights, zero) or _is_zero(column, zero):
+            continue
+        value = activation.exact_value(editable.bias[index][neuron], field)
+        if value is None or (value != zero and not next_has_bias):
+            continue
+        next_bias = editable.bias[index + 1]
+        for row, entry in enumerate(column):
+            next_bias[row] += entry * value
+        editable.set_column(index + 1, neuron, [zero] * len(column))
+        steps.append(ReductionStep("constant", layer_number, (neuron,),
+                                   f"neuron {neuron} of layer {layer_number} is the constant "
+                                   f"{field.to_expr(value)}; moved into the next bias"))
+        changed = True
+
+    # Duplicate neurons: merge into the first of each class.
+    if activation.symmetry.scale_set is not ScaleSet.AFFINE:
+        matcher = RowMatcher(activation, field)
+        first_of = {}
+        for neuron in range(width):
+            key = matcher.key(tuple(editable.weights[index][neuron]),
+                              editable.bias[index][neuron])
+            column = editable.column(index + 1, neuron)
+            if _is_zero(column, zero):
+                continue
+            if key[0] not in first_of:
+                first_of[key[0]] = (neuron, key)
+                continue
+            keeper, keeper_key = first_of[key[0]]
+            _, latent_scale, shift = matcher.pair_latent(keeper_key, key)
+            if shift != zero and not next_has_bias:
+                continue
+            kept_column = editable.column(index + 1, keeper)
+            editable.set_column(index + 1, keeper, [a + latent_scale * b
+                                                    for a, b in zip(kept_column, column)])
+            next_bias = editable.bias[index + 1]
+            for row, entry in enumerate(column):
+                next_bias[row] += shift * entry
+            editable.set_column(index + 1, neuron, [zero] * len(column))
+            steps.append(ReductionStep(
+                "duplicate", layer_number, (keeper, neuron),
+                f"neuron {neuron} of layer {layer_number} equals "
+                f"{field.to_expr(latent_scale)} * neuron {keeper} + {field.to_expr(shift)}; "
+                "merged"))
+            changed = True
+
+    # Dead neurons: zero their incoming weights and bias.
+    for neuron in range(width):
+        column = editable.column(index + 1, neuron)
+        if not _is_zero(column, zero):
+            continue
+        row = editable.weights[index][neuron]
+        if _is_zero(row, zero) and editable.bias[index][neuron] == zero:
+            continue
+        editable.weights[index][neuron] = [zero] * len(row)
+        editable.bias[index][neuron] = zero
+        steps.append(ReductionStep("dead", layer_number, (neuron,),
+                                   f"neuron {neuron} of layer {layer_number} has zero outgoing "
+                                   "weights; its incoming weights and bias were set to zero"))
+        changed = True
+    return changed

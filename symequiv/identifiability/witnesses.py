@@ -1,0 +1,216 @@
+r"""Second parameters with the same function: constructive proofs of non-identifiability.
+
+Each candidate :math:`\theta'` changes one pair of adjacent layers around a
+degenerate neuron of :math:`\theta`:
+
+* a *dead* neuron (zero outgoing weights) gets other incoming weights;
+* a *constant* neuron with an exact value moves it into the next bias and
+  becomes a dead, non-constant neuron;
+* *duplicate* neurons are merged;
+* a *linear bypass* pair :math:`c\,(\sigma(z) - \sigma(-z)) = c\,c_\sigma z`
+  gets its bias shifted, the next bias compensating; without biases, a
+  non-homogeneous activation lets the pair be scaled instead.
+
+A candidate counts only when both facts are proved exactly: the modified
+layers compute the same map (:func:`~symequiv.derivation.normal_form.tails_agree`),
+and no sequence :math:`k_i \in K_i` relates :math:`\theta'` to :math:`\theta`
+(:func:`~symequiv.derivation.relate.relate` fails with a complete search).
+"""
+
+from __future__ import annotations
+
+from symequiv.actions.maps import identity_affine
+from symequiv.derivation.normal_form import tails_agree
+from symequiv.derivation.relate import relate
+from symequiv.models.dense import DenseLayer
+from symequiv.models.matching import RowMatcher
+from symequiv.verdicts import ParameterWitness
+
+
+def _affine(layer):
+    return DenseLayer(layer.field, layer.weights, layer.bias, None, layer.has_bias)
+
+
+def _column(layer, neuron):
+    return [row[neuron] for row in layer.weights]
+
+
+def _with_column(layer, neuron, values, bias=None):
+    weights = [list(row) for row in layer.weights]
+    for row, value in zip(weights, values):
+        row[neuron] = value
+    return layer.with_parameters(weights, layer.bias if bias is None else bias)
+
+
+def _with_row(layer, neuron, weights_row, bias_value):
+    weights = [list(row) for row in layer.weights]
+    bias = list(layer.bias)
+    weights[neuron] = list(weights_row)
+    bias[neuron] = bias_value
+    return layer.with_parameters(weights, bias)
+
+
+def _unit_row(field, length):
+    return [field.one] + [field.zero] * (length - 1)
+
+
+def _candidates(network, index):
+    """Yield ``(description, hidden, next_layer)`` modifications at hidden layer ``index``."""
+    field = network.field
+    zero = field.zero
+    layer = network.layers[index]
+    following = network.layers[index + 1]
+    activation = layer.activation
+    number = index + 1
+    if activation is None or activation.is_identity:
+        return
+    for neuron, (weights, bias) in enumerate(layer.rows):
+        column = _column(following, neuron)
+        constant = all(value == zero for value in weights)
+        if all(value == zero for value in column):
+            if constant:
+                new_row = _unit_row(field, layer.input_dimension)
+                change = "first incoming weight set to 1"
+            else:
+                new_row = [zero] * layer.input_dimension
+                change = "incoming weights set to 0"
+            yield (f"neuron {neuron} of layer {number} has zero outgoing weights, so its "
+                   f"incoming weights do not affect f; {change}",
+                   _with_row(layer, neuron, new_row, bias), following)
+            continue
+        if constant:
+            value = activation.exact_value(bias, field)
+            if value is None or (value != zero and not following.has_bias):
+                continue
+            moved_bias = [entry + weight * value for entry, weight in zip(following.bias, column)]
+            yield (f"neuron {neuron} of layer {number} is the constant {field.to_expr(value)}; "
+                   "moved into the next bias and given nonzero incoming weights",
+                   _with_row(layer, neuron, _unit_row(field, layer.input_dimension), bias),
+                   _with_column(following, neuron, [zero] * len(column), moved_bias))
+    yield from _duplicate_candidates(layer, following, number)
+    yield from _bypass_candidates(layer, following, number)
+
+
+def _duplicate_candidates(layer, following, number):
+    field = layer.field
+    matcher = RowMatcher(layer.activation, field)
+    first_of = {}
+    for neuron, (weights, bias) in enumerate(layer.rows):
+        key = matcher.key(tuple(weights), bias)
+        if key[0] not in first_of:
+            first_of[key[0]] = (neuron, key)
+            continue
+        keeper, keeper_key = first_of[key[0]]
+        _, latent_scale, shift = matcher.pair_latent(keeper_key, key)
+        if shift != field.zero and not following.has_bias:
+            continue
+        column = _column(following, neuron)
+        kept = _column(following, keeper)
+        merged = _with_column(following, keeper, [a + latent_scale * b
+                                                  for a, b in zip(kept, column)])
+        bias = [entry + shift * weight for entry, weight in zip(merged.bias, column)]
+        merged = _with_column(merged, neuron, [field.zero] * len(column), bias)
+        yield (f"neurons {keeper} and {neuron} of layer {number} compute the same function up "
+               f"to h -> {field.to_expr(latent_scale)} h + {field.to_expr(shift)}; merged into "
+               f"neuron {keeper}", layer, merged)
+
+
+def _bypass_candidates(layer, following, number):
+    field = layer.field
+    symmetry = layer.activation.symmetry
+    bypass = symmetry.bypass
+    if bypass is None:
+        return
+    zero = field.zero
+    degree = symmetry.homogeneity
+    normalized = {}
+    for neuron, (weights, bias) in enumerate(layer.rows):
+        row = tuple(weights) + (bias,)
+        lead = next((value for value in row if value != zero), None)
+        if lead is None:
+            continue
+        magnitude = field.leading_constant(lead)
+        if field.canonical_sign(magnitude) < 0:
+            magnitude = -magnitude
+        if degree is None:
+            magnitude = field.one
+        normalized.setdefault(tuple(value / magnitude for value in row), []).append(
+            (neuron, magnitude))
+    for row, members in normalized.items():
+        opposite = normalized.get(tuple(-value for value in row))
+        if not opposite or field.canonical_sign(next(v for v in row if v != zero)) < 0:
+            continue
+        (first, first_scale), (second, second_scale) = members[0], opposite[0]
+        first_column = _column(following, first)
+        second_column = _column(following, second)
+        ratio = (second_scale / first_scale) ** (degree or 0)
+        # c_1 sigma(z) + c_2 sigma(-s z) is affine when c_1 + s^m c_2 = 0.
+        if any(a + ratio * b != zero for a, b in zip(first_column, second_column)):
+            continue
+        if layer.has_bias and following.has_bias:
+            first_weights, first_bias = layer.rows[first]
+            second_weights, second_bias = layer.rows[second]
+            shifted = _with_row(layer, first, first_weights, first_bias + first_scale)
+            shifted = _with_row(shifted, second, second_weights,
+                                second_bias - second_scale)
+            # The pair adds c_1 m_1^m c_sigma (u + 1) instead of c_1 m_1^m c_sigma u.
+            constant = field.convert(bypass) * first_scale ** (degree or 0)
+            compensated = [entry - weight * constant
+                           for entry, weight in zip(following.bias, first_column)]
+            yield (f"neurons {first} and {second} of layer {number} form a linear bypass "
+                   f"(sigma(t) - sigma(-t) = {bypass} t); their biases were shifted and the "
+                   "next bias compensates", shifted, following.with_parameters(
+                       following.weights, compensated))
+        elif degree is None:
+            doubled = layer
+            for neuron in (first, second):
+                weights, bias = layer.rows[neuron]
+                doubled = _with_row(doubled, neuron, [2 * value for value in weights], 2 * bias)
+            halved = following
+            for neuron in (first, second):
+                halved = _with_column(halved, neuron,
+                                      [value / 2 for value in _column(following, neuron)])
+            yield (f"neurons {first} and {second} of layer {number} form a linear bypass; "
+                   "scaling both rows by 2 and their outgoing weights by 1/2 keeps f",
+                   doubled, halved)
+
+
+def find_parameter_witness(network):
+    r"""Return a :class:`ParameterWitness` of non-identifiability, or None.
+
+    Only dense networks are searched. None means no candidate was proved; it
+    does not mean the parameters are identifiable.
+    """
+    if not all(isinstance(layer, DenseLayer) for layer in network.layers):
+        return None
+    field = network.field
+    identity_in = identity_affine(field, network.input_dimension)
+    identity_out = identity_affine(field, network.output_dimension)
+    for index in range(network.depth - 1):
+        layer = network.layers[index]
+        following = network.layers[index + 1]
+        for description, new_layer, new_following in _candidates(network, index):
+            if not tails_agree((layer, _affine(following)),
+                               (new_layer, _affine(new_following))):
+                continue
+            candidate = network.with_layer(index + 1, new_layer).with_layer(index + 2,
+                                                                             new_following)
+            relation = relate(network, candidate, identity_in, identity_out, max_chains=1)
+            if relation.found or not relation.complete:
+                continue
+            return ParameterWitness(
+                description + " (the function is unchanged, proved by the normal form of "
+                f"layers {index + 1} and {index + 2})",
+                {name: _strings(value) for name, value in
+                 candidate.parameter_expressions().items()},
+                f"no k_i in K_i relates it to theta: {relation.failure} "
+                f"(layer f_{relation.failure_layer})",
+            )
+    return None
+
+
+def _strings(value):
+    if isinstance(value, list):
+        return [_strings(item) for item in value]
+    return str(value)
+

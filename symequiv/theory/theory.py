@@ -1,0 +1,57 @@
+r"""A theory: a concrete network, a group action, and claims about them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field as dataclass_field
+from functools import cached_property
+
+from symequiv.derivation.engine import derive
+from symequiv.identifiability.reduction import reduce_network
+from symequiv.verification import verify_network
+
+
+@dataclass(eq=False)
+class Theory:
+    r"""A network :math:`f(\,\cdot\,; \theta)` with a group :math:`G` acting on input and output.
+
+    Attributes
+    ----------
+    name, description : str
+    network : Network
+    action : GroupAction
+    expectations : dict
+        Property name to the claimed bool, from the ``[expect]`` table.
+    source : str or None
+        The file it was read from.
+
+    Examples
+    --------
+    >>> import symequiv
+    >>> theory = symequiv.load("theories/tanh-swap.toml")  # doctest: +SKIP
+    >>> theory.derive().derived  # doctest: +SKIP
+    True
+    """
+
+    name: str
+    description: str
+    network: object
+    action: object
+    expectations: dict = dataclass_field(default_factory=dict)
+    source: str | None = None
+
+    @cached_property
+    def derivation(self):
+        return derive(self.network, self.action)
+
+    def derive(self):
+        """Run the theorem's construction; returns a :class:`~symequiv.derivation.engine.Derivation`."""
+        return self.derivation
+
+    def reduce(self):
+        r"""Return the reparameterization :math:`\theta^*` with the steps that produced it."""
+        return reduce_network(self.network)
+
+    def verify(self, seed=0):
+        """Check every claim; returns a :class:`~symequiv.verification.Report`."""
+        return verify_network(self.network, self.action, self.expectations, name=self.name,
+                              source=self.source, seed=seed)

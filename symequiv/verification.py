@@ -1,0 +1,155 @@
+r"""Checking the claims of a theory: the four properties and their verdicts.
+
+The properties, for parameters :math:`\theta` and a group :math:`G`:
+
+``end_to_end_equivariant``
+    :math:`f(g x; \theta) = g f(x; \theta)` for all :math:`g \in G` and inputs :math:`x`.
+``identifiable``
+    every :math:`\theta'` with the same function is related to :math:`\theta` by a
+    unique sequence :math:`k_i \in K_i`.
+``layerwise_equivariant``
+    there are homomorphisms :math:`\rho_i : G \to K_i` making every layer
+    equivariant at :math:`\theta` as given.
+``layerwise_after_reparameterization``
+    the same at :math:`\theta^*`, the reparameterization with dead neurons
+    zeroed and duplicates merged (the theorem's conclusion for weakly
+    identifiable parameters).
+
+Every property is computed whether or not the theory claims it; a claim holds
+when the verdict settles the property at the claimed value.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from symequiv.derivation.endtoend import decide_end_to_end
+from symequiv.derivation.engine import DerivationStatus, derive
+from symequiv.identifiability.decide import decide_identifiability
+from symequiv.identifiability.reduction import reduce_network
+from symequiv.verdicts import Status, StepWitness, Verdict
+
+PROPERTIES = (
+    "end_to_end_equivariant",
+    "identifiable",
+    "layerwise_equivariant",
+    "layerwise_after_reparameterization",
+)
+
+
+@dataclass(frozen=True)
+class ClaimResult:
+    """One property: the claimed value (None when unclaimed) and the verdict."""
+
+    property: str
+    expected: bool | None
+    verdict: Verdict
+
+    @property
+    def holds(self):
+        """True or False for claims, None for unclaimed properties."""
+        if self.expected is None:
+            return None
+        return self.verdict.value is self.expected
+
+    def to_dict(self):
+        return {"property": self.property, "expected": self.expected,
+                "holds": self.holds, "verdict": self.verdict.to_dict()}
+
+
+@dataclass(frozen=True)
+class Report:
+    """The results of verifying one theory.
+
+    Attributes
+    ----------
+    name : str
+    source : str or None
+    results : tuple of ClaimResult
+        One per property, in :data:`PROPERTIES` order.
+    derivation : Derivation
+        At :math:`\\theta`.
+    reparameterization : Reparameterization
+    reduced_derivation : Derivation or None
+        At :math:`\\theta^*`, when it differs from :math:`\\theta`.
+    """
+
+    name: str
+    source: str | None
+    results: tuple
+    derivation: object
+    reparameterization: object
+    reduced_derivation: object = None
+
+    @property
+    def claims(self):
+        return tuple(result for result in self.results if result.expected is not None)
+
+    @property
+    def all_hold(self):
+        return all(result.holds for result in self.claims)
+
+    def result(self, name):
+        return next(result for result in self.results if result.property == name)
+
+
+def _layerwise_verdict(derivation, end_to_end):
+    if derivation.status is DerivationStatus.DERIVED:
+        return Verdict.proved("derivation", derivation.reason)
+    if derivation.status is DerivationStatus.NO_LATENT_ACTION:
+        return Verdict.refuted("derivation", "no homomorphisms into the latent groups make "
+                                             "every layer equivariant: " + derivation.reason,
+                               StepWitness(derivation.reason))
+    if end_to_end.status is Status.REFUTED:
+        return Verdict.refuted(end_to_end.method,
+                               "the network is not end-to-end equivariant, and layerwise "
+                               "equivariance would imply it", end_to_end.witness)
+    return Verdict.unknown("the derivation was inconclusive: " + derivation.reason)
+
+
+def verify_network(network, action, expectations=None, name="", source=None, seed=0):
+    r"""Compute every property for ``network`` under ``action`` and compare with the claims.
+
+    Parameters
+    ----------
+    network : Network
+    action : GroupAction
+    expectations : dict, optional
+        Property name to the claimed bool.
+    name, source : str
+        For the report.
+    seed : int
+        Seed of the witness searches.
+
+    Returns
+    -------
+    Report
+    """
+    expectations = dict(expectations or {})
+    derivation = derive(network, action)
+    identifiable = decide_identifiability(network)
+    end_to_end = decide_end_to_end(network, action, derivation, identifiable, seed=seed)
+    layerwise = _layerwise_verdict(derivation, end_to_end)
+
+    reparameterization = reduce_network(network)
+    reduced_derivation = None
+    if not reparameterization.changed:
+        after = Verdict(layerwise.status, layerwise.method,
+                        "theta* = theta (nothing to reduce); " + layerwise.reason,
+                        layerwise.witness)
+    elif not reparameterization.verified:
+        after = Verdict.unknown("the reduction to theta* could not be re-proved exact")
+    else:
+        reduced_derivation = derive(reparameterization.network, action)
+        after = _layerwise_verdict(reduced_derivation, end_to_end)
+        after = Verdict(after.status, after.method, "at theta*: " + after.reason, after.witness)
+
+    verdicts = {
+        "end_to_end_equivariant": end_to_end,
+        "identifiable": identifiable,
+        "layerwise_equivariant": layerwise,
+        "layerwise_after_reparameterization": after,
+    }
+    results = tuple(ClaimResult(name_, expectations.get(name_), verdicts[name_])
+                    for name_ in PROPERTIES)
+    return Report(name, source, results, derivation, reparameterization, reduced_derivation)
