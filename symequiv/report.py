@@ -114,7 +114,10 @@ def format_report(report):
             lines.append(f"         witness: {verdict.witness.describe()}")
     claims = report.claims
     held = sum(1 for result in claims if result.holds)
-    lines.append(f"  {held} of {len(claims)} claims hold")
+    if claims:
+        lines.append(f"  {held} of {len(claims)} claims hold")
+    else:
+        lines.append("  no claims in [expect]; every property above was computed")
     return "\n".join(lines)
 
 

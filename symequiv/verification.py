@@ -98,7 +98,7 @@ def _layerwise_verdict(derivation, end_to_end):
         return Verdict.proved("derivation", derivation.reason)
     if derivation.status is DerivationStatus.NO_LATENT_ACTION:
         return Verdict.refuted("derivation", "no homomorphisms into the latent groups make "
-                                             "every layer equivariant: " + derivation.reason,
+                                             "every layer equivariant",
                                StepWitness(derivation.reason))
     if end_to_end.status is Status.REFUTED:
         return Verdict.refuted(end_to_end.method,
@@ -135,8 +135,8 @@ def verify_network(network, action, expectations=None, name="", source=None, see
     reduced_derivation = None
     if not reparameterization.changed:
         after = Verdict(layerwise.status, layerwise.method,
-                        "theta* = theta (nothing to reduce); " + layerwise.reason,
-                        layerwise.witness)
+                        "theta* = theta, since no neuron is dead, constant or duplicated; "
+                        + layerwise.reason, layerwise.witness)
     elif not reparameterization.verified:
         after = Verdict.unknown("the reduction to theta* could not be re-proved exact")
     else:

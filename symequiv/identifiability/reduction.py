@@ -26,6 +26,7 @@ from dataclasses import dataclass
 
 from symequiv.activations.symmetry import ScaleSet
 from symequiv.derivation.normal_form import tails_agree
+from symequiv.identifiability.witnesses import affine_relation_text
 from symequiv.models.dense import DenseLayer
 from symequiv.models.matching import RowMatcher
 from symequiv.models.network import Network
@@ -186,11 +187,11 @@ def _reduce_layer(editable, index, steps):
             for row, entry in enumerate(column):
                 next_bias[row] += shift * entry
             editable.set_column(index + 1, neuron, [zero] * len(column))
+            relation = affine_relation_text(field, latent_scale, shift, keeper, neuron)
             steps.append(ReductionStep(
                 "duplicate", layer_number, (keeper, neuron),
-                f"neuron {neuron} of layer {layer_number} equals "
-                f"{field.to_expr(latent_scale)} * neuron {keeper} + {field.to_expr(shift)}; "
-                "merged"))
+                f"neurons {keeper} and {neuron} of layer {layer_number} are duplicates "
+                f"({relation}); merged into neuron {keeper}"))
             changed = True
 
     # Dead neurons: zero their incoming weights and bias.

@@ -27,6 +27,19 @@ from symequiv.models.matching import RowMatcher
 from symequiv.verdicts import ParameterWitness
 
 
+def affine_relation_text(field, scale, shift, keeper, neuron):
+    """Render ``h_neuron = scale h_keeper + shift`` readably, such as ``h_3 = 1 - h_0``."""
+    scale_text = str(field.to_expr(scale))
+    shift_expr = field.to_expr(shift)
+    term = {"1": f"h_{keeper}", "-1": f"-h_{keeper}"}.get(scale_text,
+                                                           f"{scale_text} h_{keeper}")
+    if shift_expr == 0:
+        return f"h_{neuron} = {term}"
+    if term.startswith("-"):
+        return f"h_{neuron} = {shift_expr} - {term[1:]}"
+    return f"h_{neuron} = {term} + {shift_expr}"
+
+
 def _affine(layer):
     return DenseLayer(layer.field, layer.weights, layer.bias, None, layer.has_bias)
 
@@ -110,9 +123,9 @@ def _duplicate_candidates(layer, following, number):
                                                   for a, b in zip(kept, column)])
         bias = [entry + shift * weight for entry, weight in zip(merged.bias, column)]
         merged = _with_column(merged, neuron, [field.zero] * len(column), bias)
-        yield (f"neurons {keeper} and {neuron} of layer {number} compute the same function up "
-               f"to h -> {field.to_expr(latent_scale)} h + {field.to_expr(shift)}; merged into "
-               f"neuron {keeper}", layer, merged)
+        relation = affine_relation_text(field, latent_scale, shift, keeper, neuron)
+        yield (f"neurons {keeper} and {neuron} of layer {number} are duplicates ({relation}); "
+               f"merged into neuron {keeper}", layer, merged)
 
 
 def _bypass_candidates(layer, following, number):
@@ -157,8 +170,9 @@ def _bypass_candidates(layer, following, number):
             constant = field.convert(bypass) * first_scale ** (degree or 0)
             compensated = [entry - weight * constant
                            for entry, weight in zip(following.bias, first_column)]
+            term = "t" if bypass == 1 else f"{bypass} t"
             yield (f"neurons {first} and {second} of layer {number} form a linear bypass "
-                   f"(sigma(t) - sigma(-t) = {bypass} t); their biases were shifted and the "
+                   f"(sigma(t) - sigma(-t) = {term}); their biases were shifted and the "
                    "next bias compensates", shifted, following.with_parameters(
                        following.weights, compensated))
         elif degree is None:

@@ -35,10 +35,10 @@ from symequiv.models.layer import LatentElement, Match
 MAX_ALTERNATIVES = 256
 
 _SCALE_WORDS = {
-    ScaleSet.ONE: "equality",
-    ScaleSet.SIGN: "sign",
-    ScaleSet.POSITIVE: "positive scale",
-    ScaleSet.NONZERO: "nonzero scale",
+    ScaleSet.ONE: "exactly",
+    ScaleSet.SIGN: "up to sign",
+    ScaleSet.POSITIVE: "up to a positive scale",
+    ScaleSet.NONZERO: "up to a nonzero scale",
 }
 
 
@@ -206,7 +206,7 @@ def match_rows(matcher, source_rows, target_rows):
     reasons = []
     if ambiguous:
         groups = [", ".join(str(index) for index in sources) for sources in ambiguous.values()]
-        reasons.append("neurons equal up to " + _SCALE_WORDS.get(matcher.scale_set, "symmetry")
+        reasons.append("neurons equal " + _SCALE_WORDS.get(matcher.scale_set, "up to symmetry")
                        + ": " + "; ".join(f"{{{group}}}" for group in groups))
     if fixed:
         reasons.append("constant neurons whose latent map is free: "
@@ -216,15 +216,16 @@ def match_rows(matcher, source_rows, target_rows):
 
 def _mismatch_reason(matcher, key, targets, sources):
     kind = key[0]
-    words = _SCALE_WORDS.get(matcher.scale_set, "symmetry")
+    words = _SCALE_WORDS.get(matcher.scale_set, "up to symmetry")
     if kind == "row":
-        what = f"the target neuron {targets[0]} (row {_format(key[1])}, normalized)"
+        what = f"normalized row {_format(key[1])}"
     elif kind == "value":
-        what = f"the constant target neuron {targets[0]}"
+        what = "the same constant value"
     else:
-        what = f"the constant target neuron {targets[0]} (bias {_format(key[1])})"
-    return (f"{what} has {len(targets)} counterpart(s) among the target neurons but "
-            f"{len(sources)} among the source neurons, up to {words}")
+        what = f"constant output with bias {_format(key[1])}"
+    neurons = ", ".join(str(index) for index in targets)
+    return (f"{len(targets)} neuron(s) of the transformed layer ({neurons}) but "
+            f"{len(sources)} of the original layer have {what}, {words}")
 
 
 def _format(values):
