@@ -12,4 +12,4 @@ from symequiv.verdicts import Status, Verdict
 
 __version__ = "0.1.0"
 
-__all__ = ["SymequivError", "Status", "Theory", "Verdict", "load", "loads", "__version__"]
+__all__ = ["Status", "SymequivError", "Theory", "Verdict", "__version__", "load", "loads"]

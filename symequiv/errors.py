@@ -66,7 +66,7 @@ class TheoryError(InputError):
 
 
 class GroupError(InputError):
-    """A group presentation or action that is invalid: singular, wrong size or failing a relation."""
+    """An invalid group presentation or action: singular, wrongly sized or failing a relation."""
 
 
 class ShapeError(InputError):

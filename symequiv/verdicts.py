@@ -17,7 +17,8 @@ when the verdict settles the property at that value.
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field as dataclass_field
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 
 
 class Status(enum.Enum):

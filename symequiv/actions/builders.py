@@ -22,7 +22,8 @@ A coordinate ``j`` of a permutation goes to ``images[j]``: the map sends
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field as dataclass_field
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 
 import sympy
 
@@ -265,7 +266,7 @@ def _parse_pairs(pairs, where, form):
 def _parse_signed_permutation(value, dimension, where):
     _allow_keys(value, {"signed_permutation"}, where)
     images, signs = _parse_pairs(value["signed_permutation"], where, "signed_permutation")
-    if any(sign not in (1, -1) or isinstance(sign, bool) for sign in signs):
+    if any(type(sign) is not int or sign not in (1, -1) for sign in signs):
         raise InputError(f"{where}: signs of a signed permutation must be 1 or -1", value=signs)
     return ActionSpec("signed permutation", len(images), tuple(images),
                       tuple(sympy.Integer(sign) for sign in signs))
@@ -316,7 +317,7 @@ def _parse_image(value, dimension, where):
                          value=value)
     if "flip" in value:
         name = value["flip"]
-        if name not in _FLIPS:
+        if not isinstance(name, str) or name not in _FLIPS:
             raise InputError(f"{where}: unknown flip {name!r}; expected one of {sorted(_FLIPS)}",
                              value=name)
         move = _FLIPS[name]
@@ -324,7 +325,7 @@ def _parse_image(value, dimension, where):
         square = name in ("diagonal", "antidiagonal")
     else:
         angle = value["rotate"]
-        if angle not in _ROTATIONS or isinstance(angle, bool):
+        if type(angle) is not int or angle not in _ROTATIONS:
             raise InputError(f"{where}: rotate must be 90, 180 or 270", value=angle)
         move = _ROTATIONS[angle]
         description = f"rotation by {angle} degrees"
@@ -358,7 +359,10 @@ def _parse_reflection(value, dimension, where):
             value=normal,
         )
     entries = [_number(entry, f"{where}: reflection") for entry in normal]
-    matrix = reflection_matrix(entries)
+    try:
+        matrix = reflection_matrix(entries)
+    except GroupError as error:
+        raise GroupError(f"{where}: {error.message}", value=normal) from None
     rows = tuple(tuple(matrix[row, column] for column in range(dimension))
                  for row in range(dimension))
     return _matrix_spec("reflection", rows, None, where,

@@ -159,8 +159,8 @@ class MonomialMatrix(LinearMap):
         return tuple(result)
 
     def compose(self, other):
+        _check_same_dimension(self, other)
         if isinstance(other, MonomialMatrix):
-            _check_same_dimension(self, other)
             images = tuple(self.images[image] for image in other.images)
             scales = tuple(
                 self.scales[image] * scale for image, scale in zip(other.images, other.scales)
@@ -170,7 +170,7 @@ class MonomialMatrix(LinearMap):
 
     def inverse(self):
         images = self.preimages
-        scales = tuple(1 / self.scales[column] for column in images)
+        scales = tuple(self.field.one / self.scales[column] for column in images)
         return MonomialMatrix(self.field, images, scales)
 
     def times_matrix(self, matrix_rows):
@@ -228,9 +228,9 @@ class DenseMatrix(LinearMap):
         return tuple(sum((a * b for a, b in zip(row, vector)), zero) for row in self._rows)
 
     def compose(self, other):
+        _check_same_dimension(self, other)
         if isinstance(other, MonomialMatrix):
             return linear_map(self.field, other.matrix_times(self._rows))
-        _check_same_dimension(self, other)
         product = self.to_domain_matrix() * other.to_domain_matrix()
         return linear_map(self.field, product.to_list())
 

@@ -26,8 +26,8 @@ was not checked.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field as dataclass_field
-from functools import cached_property
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 
 import numpy
 import scipy.special

@@ -8,6 +8,7 @@ module and registers its arguments through ``add_parser``.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from symequiv import __version__
@@ -48,6 +49,11 @@ def main(argv=None):
     except KeyboardInterrupt:
         print("symequiv: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader (such as `head`) closed the pipe; stop writing quietly.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_CLAIM_FAILED
 
 
 if __name__ == "__main__":

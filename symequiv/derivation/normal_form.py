@@ -116,7 +116,10 @@ def _collect(collected, key, coefficients, zero):
 
 
 def one_hidden_layer_terms(hidden, output, sign):
-    r"""Return the terms of :math:`\pm W_2\,\sigma(W_1 h + b_1)` as ``(coefficients, weights, bias)``."""
+    r"""Return the terms of :math:`\pm W_2\,\sigma(W_1 h + b_1)`.
+
+    Each term is ``(coefficients, weights, bias)``.
+    """
     columns = list(zip(*output.weights)) if output.weights else []
     for (weights, bias), column in zip(hidden.rows, columns):
         coefficients = column if sign > 0 else tuple(-value for value in column)

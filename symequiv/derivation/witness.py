@@ -141,8 +141,13 @@ def search_input_witness(network, action, seed=0, samples=256, max_certified=12)
 
 
 def certify(network, input_map, output_map, generator, point):
-    r"""Return an :class:`InputWitness` if ball arithmetic proves :math:`f(g x) \ne g f(x)` at ``point``."""
-    field = network.field
+    r"""Return an :class:`InputWitness` when ball arithmetic proves :math:`f(g x) \ne g f(x)`.
+
+    ``point`` is the exact input; None means no coordinate was separated from zero.
+    """
+    # The group maps keep the theory's field, which differs from the network's
+    # after free symbols were specialized, so the point is moved in the maps' field.
+    field = input_map.field
     exact_point = tuple(field.convert(value) for value in point)
     moved = input_map.apply(exact_point)
     for bits in PRECISIONS:

@@ -4,8 +4,10 @@ A theory's parameters and action matrices are sympy expressions. Before any
 computation they are converted into one sympy *domain*: ``QQ`` when all are
 rational, a number field such as ``QQ<sqrt(2)>`` for radicals and cos/sin of
 rational multiples of pi, and a field of rational functions such as
-``QQ<sqrt(2)>(a, b)`` when free symbols appear (``pi`` outside cos/sin also
-becomes a generator, which is exact because pi is transcendental). Domain
+``ZZ(a, b)`` when free symbols appear (``pi`` outside cos/sin also becomes a
+generator, which is exact because pi is transcendental). Free symbols together
+with irrational algebraic numbers are rejected, because sympy does not keep
+rational functions over a number field in canonical form. Domain
 elements are canonical, so equality is exact and they can be hashed.
 
 Signs matter for matching rows up to positive scale. A constant's sign is
@@ -19,11 +21,10 @@ from __future__ import annotations
 
 from functools import cached_property
 
+import flint
 import sympy
 from sympy.polys.constructor import construct_domain
 from sympy.polys.domains import QQ
-
-import flint
 
 from symequiv.errors import UnsupportedError
 from symequiv.exact.intervals import certified_sign, expression_to_arb
@@ -71,7 +72,26 @@ class ExactField:
         domain, _ = construct_domain(expressions, field=True, extension=True)
         if domain.is_EX or domain.is_EXRAW:
             domain = cls._composite_domain(expressions)
+        cls._check_supported(domain)
         return cls(domain)
+
+    @staticmethod
+    def _check_supported(domain):
+        if not (domain.is_FractionField or domain.is_PolynomialRing):
+            return
+        odd = [generator for generator in domain.symbols
+               if not (generator.is_Symbol or generator is sympy.pi)]
+        if odd:
+            raise UnsupportedError(
+                f"cannot compute exactly with {odd[0]}: parameters must be rational "
+                "functions of free symbols")
+        # NOTE: sympy 1.14 does not cancel constant factors of rational functions
+        # over a number field (2a/2 != a), so equality would not be exact there.
+        if not domain.domain.is_QQ and not domain.domain.is_ZZ:
+            raise UnsupportedError(
+                "free symbols cannot be combined with irrational numbers such as "
+                f"{domain.domain.ext if hasattr(domain.domain, 'ext') else domain.domain} "
+                "in one theory; exact arithmetic in that field is not available")
 
     @staticmethod
     def _composite_domain(expressions):
@@ -192,8 +212,9 @@ class ExactField:
 
         For constants this is the element itself; for rational functions it is
         the quotient of the leading coefficients of numerator and denominator.
-        Two elements differ by a constant factor exactly when that factor is the
-        quotient of their leading constants.
+        Two elements differ by a rational factor exactly when that factor is the
+        quotient of their leading constants (``pi`` counts as a generator, not
+        as a constant, here).
         """
         if not self.symbols:
             return element

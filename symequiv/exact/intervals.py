@@ -38,7 +38,7 @@ def _arb_of_rational(value):
 
 
 def arb_relu(value):
-    """Enclose max(value, 0) as (value + |value|)/2, which is exact for points and rigorous for balls."""
+    """Enclose max(value, 0) as (value + |value|)/2, exact for points and rigorous for balls."""
     return (value + abs(value)) / 2
 
 

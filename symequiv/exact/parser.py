@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import ClassVar
 
 import sympy
 
@@ -38,6 +39,9 @@ _TOKEN = re.compile(
     r"|(?P<op>\*\*|[-+*/^(),])"
     r")"
 )
+
+# Names that read as special values in any capitalization.
+_RESERVED_ANY_CASE = frozenset({"nan", "inf", "infinity", "oo"})
 
 # Names a theory file may never use for a free symbol, because they read as
 # functions or constants elsewhere.
@@ -101,10 +105,23 @@ def _bounded_rational(token_text, source_text):
     return value
 
 
+_BITS_PER_DIGIT = 3.33
+
+
+def _too_many_digits(integer, limit):
+    """True when ``integer`` has more than ``limit`` decimal digits.
+
+    Comparing with a power of ten avoids ``str()``, which Python refuses past
+    4300 digits.
+    """
+    return abs(int(integer)) >= 10**limit
+
+
 def _check_size(value, source_text):
     """Reject results whose rational parts have grown past the digit bound."""
     for atom in value.atoms(sympy.Rational):
-        if max(len(str(abs(atom.p))), len(str(atom.q))) > MAX_RESULT_DIGITS:
+        if _too_many_digits(atom.p, MAX_RESULT_DIGITS) or _too_many_digits(
+                atom.q, MAX_RESULT_DIGITS):
             raise LimitError(
                 f"{_shorten(source_text)} evaluates to a number with more than "
                 f"{MAX_RESULT_DIGITS} digits",
@@ -113,10 +130,28 @@ def _check_size(value, source_text):
     return value
 
 
+def _is_zero(value):
+    """Decide exactly whether a parsed expression is zero, even in disguise.
+
+    ``(1 + sqrt(2))^2 - 3 - 2 sqrt(2)`` is zero but not structurally, so
+    constants are decided through their minimal polynomial and expressions in
+    symbols by expansion (they are polynomial in the symbols with constant
+    coefficients).
+    """
+    if value == 0:
+        return True
+    if value.is_Rational:
+        return False
+    if value.free_symbols:
+        return sympy.expand(value) == 0
+    variable = sympy.Dummy("z")
+    return sympy.minimal_polynomial(value, variable) == variable
+
+
 class _Grammar:
     """Recursive-descent parser over one token list; subclasses decide what names mean."""
 
-    functions: dict = {}
+    functions: ClassVar[dict] = {}
 
     def __init__(self, text):
         if not isinstance(text, str):
@@ -193,7 +228,7 @@ class _Grammar:
             if operator.text == "*":
                 value = value * right
             else:
-                if right == 0:
+                if _is_zero(right):
                     self._fail("division by zero", operator)
                 value = value / right
         return _check_size(value, self.text)
@@ -254,8 +289,18 @@ class _Grammar:
                 f"exceeds {MAX_EXPONENT} in absolute value",
                 value=self.text,
             )
-        if base == 0 and exponent < 0:
+        if exponent < 0 and _is_zero(base):
             self._fail("division by zero", operator)
+        if exponent.q == 2 and base.is_negative:
+            self._fail(f"the square root of the negative number {base}", operator)
+        largest = max((max(abs(int(atom.p)), int(atom.q)) for atom in base.atoms(sympy.Rational)),
+                      default=1)
+        if largest.bit_length() * abs(exponent) > MAX_RESULT_DIGITS * _BITS_PER_DIGIT:
+            raise LimitError(
+                f"{_shorten(self.text)} evaluates to a number with more than "
+                f"{MAX_RESULT_DIGITS} digits",
+                value=self.text,
+            )
         return _check_size(base**exponent, self.text)
 
     def call(self, token, arguments):
@@ -279,7 +324,16 @@ class _Grammar:
 class _NumberGrammar(_Grammar):
     """Constants for parameters and matrices: rationals, radicals, cos/sin of q*pi, symbols."""
 
+    def power(self, base, exponent, operator):
+        if exponent.is_Rational and exponent.q == 2 and base.free_symbols:
+            self._fail("square roots of free symbols are not supported; parameters are "
+                       "rational functions of their symbols", operator)
+        return super().power(base, exponent, operator)
+
     def _sqrt(self, argument):
+        if argument.free_symbols:
+            self._fail("square roots of free symbols are not supported; parameters are "
+                       "rational functions of their symbols", self._call_token)
         if argument.is_negative:
             self._fail(f"sqrt of the negative number {argument}", self._call_token)
         return sympy.sqrt(argument)
@@ -295,7 +349,7 @@ class _NumberGrammar(_Grammar):
             raise LimitError(f"the denominator of {argument} is too large", value=self.text)
         return function(argument)
 
-    functions = {
+    functions: ClassVar[dict] = {
         "sqrt": _sqrt,
         "cos": lambda self, argument: self._trigonometric(sympy.cos, argument),
         "sin": lambda self, argument: self._trigonometric(sympy.sin, argument),
@@ -304,7 +358,8 @@ class _NumberGrammar(_Grammar):
     def name(self, token):
         if token.text == "pi":
             return sympy.pi
-        if token.text in _RESERVED or token.text.startswith("_"):
+        if (token.text in _RESERVED or token.text.startswith("_")
+                or token.text.lower() in _RESERVED_ANY_CASE):
             self._fail(f"{token.text!r} cannot be used as a free symbol", token)
         return sympy.Symbol(token.text, real=True)
 
@@ -327,7 +382,7 @@ class _ActivationGrammar(_Grammar):
 
     variable = sympy.Symbol("t", real=True)
 
-    functions = {
+    functions: ClassVar[dict] = {
         "exp": lambda self, a: sympy.exp(a),
         "log": lambda self, a: sympy.log(a),
         "sqrt": lambda self, a: sympy.sqrt(a),
@@ -402,7 +457,7 @@ def parse_number(value):
     if isinstance(value, bool):
         raise ExpressionError(f"expected a number, got the boolean {value}", value=value)
     if isinstance(value, int):
-        if len(str(abs(value))) > MAX_DIGITS:
+        if _too_many_digits(value, MAX_DIGITS):
             raise LimitError(f"the integer has more than {MAX_DIGITS} digits", value=value)
         return sympy.Integer(value)
     if isinstance(value, float):
@@ -417,9 +472,8 @@ def parse_number(value):
         )
     simple = _SIMPLE_RATIONAL.fullmatch(value)
     if simple and len(value) <= MAX_DIGITS:
-        return sympy.Rational(simple.group(1), simple.group(2) or 1) if simple.group(2) != "0" else (
-            _NumberGrammar(value).parse()
-        )
+        if simple.group(2) is None or int(simple.group(2)) != 0:
+            return sympy.Rational(simple.group(1), simple.group(2) or 1)
     return _NumberGrammar(value).parse()
 
 

@@ -115,14 +115,15 @@ class HomomorphismCheck:
     Attributes
     ----------
     holds : bool
-    source_order : int
-        The order of the source group.
+    source_order : int or None
+        The order of the source group; None when the check failed before the
+        enumeration finished.
     failing_word : Word or None
         A word that is the identity in the source but not in the target.
     """
 
     holds: bool
-    source_order: int
+    source_order: int | None
     failing_word: Word | None = None
 
 
@@ -162,7 +163,7 @@ def check_homomorphism(source, target, source_identity, target_identity,
             known = first_target.get(source_part)
             if known is not None and known[0] != target_part:
                 failing = Word(word.letters + known[1].inverse().letters)
-                return HomomorphismCheck(False, len(first_target), failing)
+                return HomomorphismCheck(False, None, failing)
             if len(words) >= max_order:
                 raise LimitError(f"the group has more than {max_order} elements (or is infinite)")
             first_target.setdefault(source_part, (target_part, word))

@@ -80,7 +80,7 @@ def parse_word(text, generators):
     letters = []
     position = 0
     stripped = text.strip()
-    if stripped in ("", "e", "1"):
+    if stripped == "" or (stripped in ("e", "1") and stripped not in generators):
         return Word(())
     while position < len(text):
         if text[position].isspace():
@@ -100,7 +100,7 @@ def parse_word(text, generators):
                 f"(generators: {', '.join(sorted(generators))})",
                 value=text,
             )
-        if exponent is not None and len(exponent.lstrip("+-")) > 7:
+        if exponent is not None and len(exponent.lstrip("+-").lstrip("0")) > 7:
             raise LimitError(f"the exponent in {text!r} exceeds {MAX_EXPONENT}", value=text)
         exponent = int(exponent) if exponent is not None else 1
         if abs(exponent) > MAX_EXPONENT:

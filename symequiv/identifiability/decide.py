@@ -39,10 +39,14 @@ def decide_identifiability(network):
     if network.depth < 2:
         return Verdict.proved("no hidden layer", "a network without hidden layers has no "
                                                  "latent groups, so the sequence of k_i is empty")
-    linear = linear_rank(network)
+    # With free symbols a criterion checked on rational functions would only hold
+    # for generic values (a nonzero polynomial still vanishes somewhere), so the
+    # criteria are skipped and only value-independent arguments remain.
+    symbolic = bool(network.field.symbols)
+    linear = None if symbolic else linear_rank(network)
     if linear is not None:
         return linear
-    criterion = sussmann(network)
+    criterion = None if symbolic else sussmann(network)
     if criterion is not None and criterion.status is Status.PROVED:
         return criterion
 
@@ -68,6 +72,9 @@ def decide_identifiability(network):
                                                    "outside the orbit of theta", witness)
     if criterion is not None:
         return criterion
+    if symbolic:
+        return Verdict.unknown("the parameters contain free symbols, and identifiability "
+                               "can depend on their values; substitute values to decide it")
     return Verdict.unknown(_reason(network))
 
 

@@ -14,8 +14,8 @@ from functools import cached_property
 
 import numpy
 
-from symequiv.activations.symmetry import ScaleSet
 from symequiv.actions.maps import AffineMap, linear_map
+from symequiv.activations.symmetry import ScaleSet
 from symequiv.errors import GroupError, ShapeError
 from symequiv.exact import linalg
 from symequiv.models.layer import LatentElement, LatentGroup, Layer, Match

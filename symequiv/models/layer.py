@@ -22,7 +22,8 @@ renderers use only this interface:
 from __future__ import annotations
 
 import abc
-from dataclasses import dataclass, field as dataclass_field
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 
 
 @dataclass(frozen=True)
@@ -162,7 +163,10 @@ class Layer(abc.ABC):
 
     @abc.abstractmethod
     def match(self, target):
-        r"""Find :math:`k \in K` with ``target`` :math:`= k \circ` ``self``; returns a :class:`Match`."""
+        r"""Find :math:`k \in K` with ``target`` :math:`= k \circ` ``self``.
+
+        Returns a :class:`Match`.
+        """
 
     @abc.abstractmethod
     def relation_holds(self, target, element):
@@ -177,7 +181,7 @@ class Layer(abc.ABC):
 
     @abc.abstractmethod
     def convert_parameters(self, field, convert):
-        """Return this layer over ``field``, with every parameter entry passed through ``convert``."""
+        """Return this layer over ``field``, each parameter entry passed through ``convert``."""
 
 
 def _count(value):

@@ -72,8 +72,8 @@ class RowMatcher:
         constant = self.field.leading_constant(lead)
         if self.scale_set is ScaleSet.POSITIVE:
             sign = self.field.canonical_sign(constant)
-            return 1 / constant if sign > 0 else -1 / constant
-        return 1 / constant
+            return self.one / constant if sign > 0 else -self.one / constant
+        return self.one / constant
 
     def canonical(self, row):
         factor = self.normalizer(row)
@@ -84,7 +84,10 @@ class RowMatcher:
         return tuple(factor * entry for entry in row), factor
 
     def value_class(self, value):
-        r"""Return a key shared exactly by the values related by latent maps :math:`\lambda h + \mu`."""
+        r"""Return a key shared by exactly the values related by a latent map.
+
+        The latent maps act on one coordinate as :math:`h \mapsto \lambda h + \mu`.
+        """
         scale_set = self.scale_set
         negation = self.symmetry.negation
         if scale_set is ScaleSet.ONE or (scale_set is ScaleSet.SIGN and negation.is_even):
@@ -112,6 +115,14 @@ class RowMatcher:
 
     # -- keys --------------------------------------------------------------------
 
+    def _hashable(self, row):
+        # Hashing flint's fmpq goes through Python's Fraction hash; numerators and
+        # denominators hash several times faster and identify the row just as well.
+        if self.field.is_rational:
+            return tuple(entry.numerator for entry in row) + tuple(
+                entry.denominator for entry in row)
+        return row
+
     def key(self, weights, bias):
         r"""Return ``(key, factor, exact_value, complete)`` for one neuron.
 
@@ -122,7 +133,8 @@ class RowMatcher:
         zero = self.zero
         if any(entry != zero for entry in weights):
             canonical, factor = self.canonical(tuple(weights) + (bias,))
-            return ("row", canonical), factor, None, self.activation.determines_neurons
+            return ("row", self._hashable(canonical)), factor, None, \
+                self.activation.determines_neurons
         value = self.activation.exact_value(bias, self.field)
         if value is not None:
             return ("value", self.value_class(value)), None, value, True
@@ -218,7 +230,7 @@ def _mismatch_reason(matcher, key, targets, sources):
     kind = key[0]
     words = _SCALE_WORDS.get(matcher.scale_set, "up to symmetry")
     if kind == "row":
-        what = f"normalized row {_format(key[1])}"
+        what = f"normalized row {_format(_readable(matcher, key[1]))}"
     elif kind == "value":
         what = "the same constant value"
     else:
@@ -226,6 +238,15 @@ def _mismatch_reason(matcher, key, targets, sources):
     neurons = ", ".join(str(index) for index in targets)
     return (f"{len(targets)} neuron(s) of the transformed layer ({neurons}) but "
             f"{len(sources)} of the original layer have {what}, {words}")
+
+
+def _readable(matcher, key_row):
+    """Undo :meth:`RowMatcher._hashable` for a message."""
+    if not matcher.field.is_rational:
+        return key_row
+    half = len(key_row) // 2
+    return [f"{numerator}/{denominator}" if denominator != 1 else str(numerator)
+            for numerator, denominator in zip(key_row[:half], key_row[half:])]
 
 
 def _format(values):

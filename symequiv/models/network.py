@@ -101,8 +101,9 @@ class Network:
             first.same_parameters(second) for first, second in zip(self.layers, other.layers))
 
     def adjoint(self, input_map, output_map):
-        r"""Return :math:`\theta^g`, whose network computes :math:`x \mapsto \rho_{out}(g)^{-1} f(\rho_{in}(g) x)`.
+        r"""Return :math:`\theta^g` for the maps :math:`\rho_{in}(g)` and :math:`\rho_{out}(g)`.
 
+        :math:`\theta^g` computes :math:`x \mapsto \rho_{out}(g)^{-1} f(\rho_{in}(g) x)`.
         This is the adjunction step of the theorem: the group element moves
         from the input and output onto the parameters of the first and last
         layer, and the middle layers are unchanged.

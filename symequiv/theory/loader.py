@@ -201,6 +201,9 @@ def _read_group(context, table, model):
         if not _IDENTIFIER.match(name):
             raise context.error("group.generators", f"{name!r} is not a valid name (letters, "
                                 "digits and underscores, not starting with a digit)", name)
+    if "e" in generators:
+        raise context.error("group.generators", '"e" is reserved for the identity word; '
+                            "choose another generator name", "e")
     if len(set(generators)) != len(generators):
         raise context.error("group.generators", "generator names must be distinct", generators)
     relations_raw = table.get("relations", [])

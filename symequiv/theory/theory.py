@@ -2,7 +2,8 @@ r"""A theory: a concrete network, a group action, and claims about them."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field as dataclass_field
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from functools import cached_property
 
 from symequiv.derivation.engine import derive
@@ -44,7 +45,7 @@ class Theory:
         return derive(self.network, self.action)
 
     def derive(self):
-        """Run the theorem's construction; returns a :class:`~symequiv.derivation.engine.Derivation`."""
+        """Run the theorem's construction, cached; returns a :class:`Derivation`."""
         return self.derivation
 
     def reduce(self):
