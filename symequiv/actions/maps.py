@@ -20,7 +20,34 @@ from functools import cached_property
 
 from sympy.polys.matrices import DomainMatrix
 
-from symequiv.errors import GroupError, ShapeError
+from symequiv.errors import GroupError, LimitError, ShapeError
+
+# Products of group elements whose entries pass this size (about 10,000 decimal
+# digits) are abandoned: finite-order elements never grow like that.
+MAX_ENTRY_BITS = 33_000
+
+
+def check_entry_size(affine_or_linear):
+    """Raise :class:`LimitError` when a rational map's entries have grown past the bound."""
+    linear = getattr(affine_or_linear, "linear", affine_or_linear)
+    field = linear.field
+    if not field.is_rational:
+        return
+    entries = list(linear.scales) if isinstance(linear, MonomialMatrix) else [
+        entry for row in linear.rows() for entry in row]
+    translation = getattr(affine_or_linear, "translation", None)
+    if translation is not None:
+        entries.extend(translation)
+    for entry in entries:
+        if (int(entry.numerator).bit_length() > MAX_ENTRY_BITS
+                or int(entry.denominator).bit_length() > MAX_ENTRY_BITS):
+            raise LimitError(
+                "a product of group elements has entries with more than 10000 digits; "
+                "a generator has infinite order or the word is too long to evaluate")
+
+
+# Below this dimension a plain Python product beats DomainMatrix's conversion overhead.
+_SMALL = 12
 
 
 class LinearMap:
@@ -62,8 +89,11 @@ class LinearMap:
         while exponent:
             if exponent & 1:
                 result = result.compose(base)
-            base = base.compose(base)
+                check_entry_size(result)
             exponent >>= 1
+            if exponent:
+                base = base.compose(base)
+                check_entry_size(base)
         return result
 
     def to_domain_matrix(self):
@@ -116,6 +146,11 @@ class MonomialMatrix(LinearMap):
         return NotImplemented
 
     def __hash__(self):
+        return self._hash
+
+    @cached_property
+    def _hash(self):
+        # Maps are immutable and hashed often (group closures), so the hash is kept.
         return hash((self.images, self.scales))
 
     def __repr__(self):
@@ -166,7 +201,7 @@ class MonomialMatrix(LinearMap):
                 self.scales[image] * scale for image, scale in zip(other.images, other.scales)
             )
             return MonomialMatrix(self.field, images, scales)
-        return linear_map(self.field, self.times_matrix(other.rows()))
+        return linear_map(self.field, self.times_matrix(other.rows()), invertible=True)
 
     def inverse(self):
         images = self.preimages
@@ -211,6 +246,10 @@ class DenseMatrix(LinearMap):
         return NotImplemented
 
     def __hash__(self):
+        return self._hash
+
+    @cached_property
+    def _hash(self):
         return hash(self._rows)
 
     def __repr__(self):
@@ -230,13 +269,19 @@ class DenseMatrix(LinearMap):
     def compose(self, other):
         _check_same_dimension(self, other)
         if isinstance(other, MonomialMatrix):
-            return linear_map(self.field, other.matrix_times(self._rows))
+            return linear_map(self.field, other.matrix_times(self._rows), invertible=True)
+        if self.dimension <= _SMALL:
+            zero = self.field.zero
+            columns = list(zip(*other.rows()))
+            product = [[sum((a * b for a, b in zip(row, column)), zero) for column in columns]
+                       for row in self._rows]
+            return linear_map(self.field, product, invertible=True)
         product = self.to_domain_matrix() * other.to_domain_matrix()
-        return linear_map(self.field, product.to_list())
+        return linear_map(self.field, product.to_list(), invertible=True)
 
     def inverse(self):
         inverse = self.to_domain_matrix().inv()
-        return linear_map(self.field, inverse.to_list())
+        return linear_map(self.field, inverse.to_list(), invertible=True)
 
     def times_matrix(self, matrix_rows):
         if not matrix_rows or not matrix_rows[0]:
@@ -265,8 +310,11 @@ def identity_map(field, dimension):
     return MonomialMatrix(field, range(dimension))
 
 
-def linear_map(field, rows):
+def linear_map(field, rows, invertible=False):
     r"""Build the linear map with the given rows, as a monomial matrix when it is one.
+
+    ``invertible=True`` skips the rank check, for products and inverses of
+    maps already known to be invertible.
 
     Raises
     ------
@@ -293,6 +341,8 @@ def linear_map(field, rows):
         scales[nonzero[0]] = row[nonzero[0]]
     if monomial:
         return MonomialMatrix(field, images, scales)
+    if invertible:
+        return DenseMatrix(field, rows)
     matrix = DomainMatrix([list(row) for row in rows], (size, size), field.domain)
     if size == 0 or matrix.rank() < size:
         raise GroupError(f"the matrix is singular (rank {matrix.rank()} < {size})")
@@ -351,6 +401,10 @@ class AffineMap:
         return self.linear == other.linear and self.translation == other.translation
 
     def __hash__(self):
+        return self._hash
+
+    @cached_property
+    def _hash(self):
         return hash((self.linear, self.translation))
 
     def __repr__(self):
@@ -387,8 +441,11 @@ class AffineMap:
         while exponent:
             if exponent & 1:
                 result = result.compose(base)
-            base = base.compose(base)
+                check_entry_size(result)
             exponent >>= 1
+            if exponent:
+                base = base.compose(base)
+                check_entry_size(base)
         return result
 
 

@@ -32,6 +32,7 @@ from dataclasses import field as dataclass_field
 import numpy
 import scipy.special
 import sympy
+from sympy.polys.polyerrors import CoercionFailed
 
 from symequiv.activations.symmetry import ActivationSymmetry, NegationIdentity
 from symequiv.errors import InputError, LimitError
@@ -105,8 +106,12 @@ class Activation:
         rational (``tanh(0) = 0``, ``sigmoid(0) = 1/2``).
         """
         if self.polynomial_degree is not None:
-            expression = self.formula.subs(t, field.to_expr(value))
-            return field.convert(sympy.expand(expression))
+            expression = sympy.expand(self.formula.subs(t, field.to_expr(value)))
+            try:
+                return field.convert(expression)
+            except (CoercionFailed, ValueError):
+                # A formula with an irrational coefficient leaves the field.
+                return None
         if self.piecewise_linear is not None:
             sign = field.sign(value)
             if sign is None:

@@ -129,6 +129,38 @@ class ActivationSymmetry:
         negation = self.negation
         return field.convert(negation.p) * factor, field.convert(negation.r)
 
+    def is_latent_pair(self, scale, shift, field):
+        r"""True when :math:`h \mapsto \lambda h + \mu` is the latent map of an admissible scale.
+
+        Parameters
+        ----------
+        scale, shift : field elements
+            :math:`\lambda` and :math:`\mu`.
+        """
+        zero = field.zero
+        one = field.one
+        scale_set = self.scale_set
+        if scale_set is ScaleSet.AFFINE:
+            return scale != zero
+        negation = self.negation
+        negative = None
+        if negation is not None and negation.q == 0:
+            negative = (field.convert(negation.p), field.convert(negation.r))
+        if scale_set is ScaleSet.ONE:
+            return scale == one and shift == zero
+        if scale_set is ScaleSet.SIGN:
+            return (scale, shift) in ((one, zero), negative)
+        sign = field.sign(scale)
+        if sign is None or sign == 0:
+            return False
+        if sign > 0 and shift == zero:
+            return True
+        # A negative scale c gives lambda = p |c|^m and mu = r.
+        if scale_set is ScaleSet.NONZERO and negative is not None:
+            p, r = negative
+            return shift == r and field.sign(scale) == field.sign(p)
+        return False
+
     def latent_group_name(self, width):
         """Describe the latent group on :math:`\\mathbb{R}^{width}` in words."""
         scale_set = self.scale_set

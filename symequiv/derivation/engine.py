@@ -181,6 +181,10 @@ def _choose_homomorphism(network, action, steps, unique, max_combinations):
                               tuple(latent_actions), tuple(checks), unique)
         if first_failure is None:
             first_failure = failed
+    if first_failure is None:
+        return Derivation(network, action, DerivationStatus.INCONCLUSIVE,
+                          "no combination of latent elements was tried (max_combinations is 0)",
+                          steps, unique=unique)
     layer, check = first_failure
     reason = (f"the latent elements found at layer f_{layer} do not form a homomorphism: "
               f"{check.reason}")

@@ -62,10 +62,15 @@ def decide_polynomial(network, action):
         left = [sympy.expand(value) for value in network.evaluate_symbolic(moved)]
         right = [sympy.expand(value) for value in _apply_map(action.output[generator], outputs)]
         for coordinate, (a, b) in enumerate(zip(left, right)):
-            difference = sympy.expand(a - b)
-            if difference != 0:
+            # Parameters may be rational functions of the symbols, so the
+            # difference is brought to one fraction before its numerator is tested.
+            numerator, denominator = sympy.fraction(sympy.cancel(sympy.together(a - b)))
+            numerator = sympy.expand(numerator)
+            if numerator != 0:
+                difference = numerator / denominator
                 witness = _integer_witness(generator, coordinate, a, b, difference, inputs,
-                                           network.field.symbols, degree)
+                                           network.field.symbols,
+                                           numerator * denominator * _pole_guard(network))
                 return Verdict.refuted(
                     "polynomial identity",
                     f"f(g x) - g f(x) is the nonzero polynomial {_shorten(difference)} in "
@@ -78,21 +83,45 @@ def decide_polynomial(network, action):
     )
 
 
-def _integer_witness(generator, coordinate, left, right, difference, inputs, symbols, degree):
+def _pole_guard(network):
+    """The product of the parameters' denominators in the free symbols (1 without symbols)."""
+    guard = sympy.Integer(1)
+    for value in _flatten(network.parameter_expressions().values()):
+        if value.free_symbols:
+            guard *= sympy.fraction(sympy.together(value))[1]
+    return guard
+
+
+def _flatten(values):
+    for value in values:
+        if isinstance(value, list):
+            yield from _flatten(value)
+        else:
+            yield value
+
+
+def _integer_witness(generator, coordinate, left, right, difference, inputs, symbols, guard):
+    r"""Find an integer point where ``guard`` (numerator times all denominators) is nonzero.
+
+    There the difference is defined and nonzero. ``guard`` is a nonzero
+    polynomial of some total degree :math:`D`, so it cannot vanish on the whole
+    grid :math:`\{0, \dots, D\}^n`.
+    """
     variables = list(inputs) + list(symbols)
+    guard = sympy.Poly(sympy.expand(guard), *variables)
     rng = random.Random(0)
     # A few random points almost always suffice; the grid makes the search certain.
     random_points = [tuple(rng.randint(-20, 20) for _ in variables) for _ in range(32)]
-    grid = itertools.product(range(degree + 1), repeat=len(variables))
+    grid = itertools.product(range(guard.total_degree() + 1), repeat=len(variables))
     for point in itertools.chain(random_points, grid):
         values = dict(zip(variables, (sympy.Integer(value) for value in point)))
-        if difference.subs(values) != 0:
+        if guard.eval(tuple(values[variable] for variable in variables)) != 0:
             substitutions = {str(symbol): str(values[symbol]) for symbol in symbols}
             return InputWitness(
                 generator, tuple(str(values[symbol]) for symbol in inputs), coordinate,
                 str(left.subs(values)), str(right.subs(values)), str(difference.subs(values)),
                 None, substitutions, exact=True)
-    raise AssertionError("a nonzero polynomial vanished on a full grid")
+    raise AssertionError("a nonzero polynomial vanished on a whole grid of its degree")
 
 
 def _shorten(expression, limit=120):

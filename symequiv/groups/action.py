@@ -18,7 +18,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 
-from symequiv.actions.maps import identity_affine
+import sympy
+
+from symequiv.actions.maps import MonomialMatrix, identity_affine
 from symequiv.errors import GroupError, InputError, LimitError
 from symequiv.groups.cayley import (
     DEFAULT_MAX_ORDER,
@@ -26,6 +28,51 @@ from symequiv.groups.cayley import (
     check_homomorphism,
     closure,
 )
+
+
+def has_infinite_order(affine_map):
+    r"""Return True when the map provably has infinite order, False when finite or not decided.
+
+    A rational matrix has finite order exactly when its minimal polynomial is a
+    product of distinct cyclotomic polynomials; a monomial matrix has finite
+    order exactly when the product of its scales along every cycle is
+    :math:`\pm 1`. Maps over other fields are left to the group closure.
+    """
+    linear = affine_map.linear
+    field = linear.field
+    if isinstance(linear, MonomialMatrix):
+        seen = set()
+        for start in range(linear.dimension):
+            if start in seen:
+                continue
+            product = field.one
+            position = start
+            while position not in seen:
+                seen.add(position)
+                product = product * linear.scales[position]
+                position = linear.images[position]
+            if product != field.one and product != -field.one:
+                return True
+        return False
+    if not field.is_rational:
+        return False
+    matrix = linear.to_sympy()
+    polynomial = matrix.charpoly()
+    variable = polynomial.gen
+    _, factors = polynomial.factor_list()
+    if not all(factor.is_cyclotomic for factor, _ in factors):
+        return True
+    squarefree = sympy.Integer(1)
+    for factor, _ in factors:
+        squarefree *= factor.as_expr()
+    # A repeated cyclotomic factor can still leave the matrix diagonalizable.
+    value = sympy.zeros(*matrix.shape)
+    power = sympy.eye(matrix.shape[0])
+    coefficients = sympy.Poly(squarefree, variable).all_coeffs()[::-1]
+    for coefficient in coefficients:
+        value += coefficient * power
+        power = power * matrix
+    return not value.is_zero_matrix
 
 
 @dataclass(frozen=True)
@@ -100,16 +147,34 @@ class GroupAction:
         self.output_dimension = self.output[self.generators[0]].dimension
         self._check_declared_relations()
         if not self.relations:
+            self._check_finite_generators()
             self.cayley_graph  # noqa: B018 - enumerating G validates that it is finite
+
+    def _check_finite_generators(self):
+        """Reject generators of infinite order early, with a clear message."""
+        for name in self.generators:
+            for where, maps in (("input", self.input), ("output", self.output)):
+                if has_infinite_order(maps[name]):
+                    raise GroupError(
+                        f"the {where} action of {name} has infinite order, so it does not "
+                        "generate a finite group; declare relations in [group] relations "
+                        "only if G is meant to be infinite",
+                        key="group.generators", value=name)
 
     def _check_declared_relations(self):
         for where, maps, dimension in (("input", self.input, self.input_dimension),
                                        ("output", self.output, self.output_dimension)):
             identity = identity_affine(self.field, dimension)
             for word in self.relations:
-                if not word.evaluate(maps, identity).is_identity:
+                try:
+                    value = word.evaluate(maps, identity)
+                except LimitError as error:
+                    raise LimitError(f"the relation {word.short()} cannot be checked on the "
+                                     f"{where} action: {error.message}",
+                                     key="group.relations", value=str(word)) from None
+                if not value.is_identity:
                     raise GroupError(
-                        f"the relation {word} does not hold for the {where} action: "
+                        f"the relation {word.short()} does not hold for the {where} action: "
                         f"the product is not the identity",
                         key="group.relations",
                         value=str(word),

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from symequiv.actions.maps import check_entry_size
 from symequiv.errors import InputError, LimitError
 
 MAX_EXPONENT = 10**6
@@ -24,6 +25,11 @@ class Word:
     """A word as a tuple of ``(generator, exponent)`` letters, leftmost first."""
 
     letters: tuple
+
+    def short(self, limit=60):
+        """Return the word as text, cut to ``limit`` characters for messages."""
+        text = str(self)
+        return text if len(text) <= limit else text[:limit] + " ..."
 
     def __str__(self):
         if not self.letters:
@@ -47,6 +53,8 @@ class Word:
         result = identity
         for name, exponent in self.letters:
             result = result.compose(images[name].power(exponent))
+            if hasattr(result, "linear"):
+                check_entry_size(result)
         return result
 
 

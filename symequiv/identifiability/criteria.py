@@ -24,7 +24,7 @@ Linear networks
 from __future__ import annotations
 
 from symequiv.exact import linalg
-from symequiv.verdicts import Verdict
+from symequiv.verdicts import ParameterWitness, StepWitness, Verdict
 
 SUSSMANN = "Sussmann (1992)"
 
@@ -83,6 +83,7 @@ def sussmann(network):
         "the network is reducible: " + "; ".join(failures) + ", so a network with fewer "
         "neurons computes the same function and a dead neuron with arbitrary weights can be "
         "added",
+        StepWitness("Sussmann's irreducibility condition " + failures[0]),
     )
 
 
@@ -114,7 +115,85 @@ def linear_rank(network):
         return Verdict.proved(method, f"every hidden width equals the rank {rank} of the "
                                       "end-to-end linear map")
     details = ", ".join(f"V_{index} has dimension {width}" for index, width in too_wide)
-    return Verdict.refuted(method, f"the end-to-end linear map has rank {rank} but {details}")
+    witness = _linear_witness(network, too_wide[0][0])
+    return Verdict.refuted(method, f"the end-to-end linear map has rank {rank} but {details}",
+                           witness)
+
+
+def _linear_witness(network, index):
+    r"""Build a second parameter for a linear network whose hidden width :math:`d_i` exceeds the rank.
+
+    With :math:`Q` the linear part of the map into :math:`V_i` and :math:`P` that
+    of the map out of it, :math:`\operatorname{rank} PQ < d_i` forces
+    :math:`\operatorname{rank} Q < d_i` or :math:`\operatorname{rank} P < d_i`.
+    In the first case a functional :math:`\phi` with :math:`\phi Q = 0` is added
+    to the first row of :math:`W_{i+1}` (and :math:`\phi` of the offset
+    subtracted from its bias); in the second a vector :math:`u` with
+    :math:`P u = 0` is added to the first column of :math:`W_i`. Neither changes
+    the function, and the rank criterion puts the result outside the orbit.
+    """
+    field = network.field
+    layers = network.layers
+    into = layers[0].weights
+    offset = list(layers[0].bias)
+    for layer in layers[1:index]:
+        into = _multiply(field, layer.weights, into)
+        offset = [sum((a * b for a, b in zip(row, offset)), field.zero) + bias
+                  for row, bias in zip(layer.weights, layer.bias)]
+    width = len(into)
+    candidate = None
+    description = ""
+    functionals = linalg.left_null_space(field, into) if linalg.rank(
+        field, into, network.input_dimension) < width else []
+    following = layers[index]
+    if functionals and (following.has_bias or all(
+            sum((a * b for a, b in zip(functionals[0], offset)), field.zero) == field.zero
+            for _ in (0,))):
+        functional = functionals[0]
+        weights = [list(row) for row in following.weights]
+        weights[0] = [a + b for a, b in zip(weights[0], functional)]
+        bias = list(following.bias)
+        bias[0] = bias[0] - sum((a * b for a, b in zip(functional, offset)), field.zero)
+        candidate = network.with_layer(index + 1, following.with_parameters(weights, bias))
+        description = (f"a functional that vanishes on the image of V_0 in V_{index} was "
+                       f"added to the first row of W{index + 1}")
+    else:
+        out = layers[-1].weights
+        for layer in reversed(layers[index:-1]):
+            out = _multiply(field, out, layer.weights)
+        kernel = linalg.left_null_space(field, [tuple(column) for column in zip(*out)])
+        if kernel:
+            vector = kernel[0]
+            layer = layers[index - 1]
+            weights = [list(row) for row in layer.weights]
+            for row, entry in zip(weights, vector):
+                row[0] = row[0] + entry
+            candidate = network.with_layer(index, layer.with_parameters(weights, layer.bias))
+            description = (f"a vector in the kernel of the map out of V_{index} was added to "
+                           f"the first column of W{index}")
+    if candidate is None or not _same_affine_map(network, candidate):
+        return StepWitness(f"V_{index} is wider than the rank of the end-to-end linear map")
+    parameters = {name: [[str(entry) for entry in row] if isinstance(row, list) else str(row)
+                         for row in value]
+                  for name, value in candidate.parameter_expressions().items()}
+    return ParameterWitness(
+        description + "; the end-to-end affine map is unchanged (checked exactly)", parameters,
+        "the hidden width exceeds the rank, so by the rank criterion the parameters are not "
+        "identifiable")
+
+
+def _same_affine_map(first, second):
+    field = first.field
+    maps = []
+    for network in (first, second):
+        matrix = network.layers[0].weights
+        offset = list(network.layers[0].bias)
+        for layer in network.layers[1:]:
+            matrix = _multiply(field, layer.weights, matrix)
+            offset = [sum((a * b for a, b in zip(row, offset)), field.zero) + bias
+                      for row, bias in zip(layer.weights, layer.bias)]
+        maps.append(([tuple(row) for row in matrix], offset))
+    return maps[0] == maps[1]
 
 
 def _multiply(field, left, right):

@@ -38,10 +38,19 @@ class PointwiseLatentGroup(LatentGroup):
         return self.activation.symmetry.scale_set
 
     def contains(self, element):
+        affine_map = element.map
+        if affine_map.dimension != self.width:
+            return False
         if self.scale_set is ScaleSet.AFFINE:
-            return element.map.dimension == self.width
-        linear = element.map.linear
-        return hasattr(linear, "images") and linear.dimension == self.width
+            return True
+        linear = affine_map.linear
+        if not hasattr(linear, "images"):
+            return False
+        symmetry = self.activation.symmetry
+        shifts = affine_map.translation_or_zero()
+        field = linear.field
+        return all(symmetry.is_latent_pair(scale, shifts[image], field)
+                   for image, scale in zip(linear.images, linear.scales))
 
     def __eq__(self, other):
         return (isinstance(other, PointwiseLatentGroup) and self.activation == other.activation
@@ -178,6 +187,8 @@ class DenseLayer(Layer):
             weights = affine_map.linear.times_matrix(self.weights)
             bias = affine_map.apply(self.bias)
             return self.with_parameters(weights, bias)
+        if not isinstance(element, LatentElement):
+            return None
         scales = element.preactivation_scales
         if scales is None or any(scale is None for scale in scales):
             return None
@@ -247,6 +258,8 @@ def _pointwise_relation_holds(source, target, element):
             continue
         if any(entry != field.zero for entry in row + target_row):
             return False
+        if not symmetry.is_latent_pair(latent_scale, shift, field):
+            return False
         value = source.activation.exact_value(bias, field)
         target_value = source.activation.exact_value(target_bias, field)
         if value is None or target_value is None:
@@ -270,27 +283,55 @@ def _match_affine(source, target):
     r"""Find an affine :math:`k(h) = A h + \mu` with :math:`W' = A W` and :math:`b' = A b + \mu`.
 
     The identity activation's latent group is the whole affine group, so this
-    is linear algebra: :math:`A` is unique exactly when :math:`W` has full row
-    rank. Without a solution, or when the unique solution is singular, no
-    latent map exists.
+    is linear algebra. Solutions are :math:`A_0 + Z N` with the rows of
+    :math:`N` spanning :math:`\{z : z W = 0\}`; an invertible one exists
+    exactly when :math:`W'` has the rank of :math:`W`, and then all but a
+    measure-zero set of :math:`Z` give one, so a few seeded integer choices of
+    :math:`Z` find it. :math:`A` is unique exactly when :math:`W` has full row
+    rank.
     """
     field = source.field
+    if (source.output_dimension != target.output_dimension
+            or source.input_dimension != target.input_dimension):
+        return Match(None, True, reason=(
+            f"the layers have shapes {source.output_dimension} x {source.input_dimension} and "
+            f"{target.output_dimension} x {target.input_dimension}"))
     solution = linalg.solve_left(field, source.weights, target.weights)
     if solution is None:
         return Match(None, True, reason="no matrix A satisfies W' = A W")
     particular, null_rows = solution
     unique = not null_rows
-    candidate = particular if unique else linalg.invertible_completion(field, particular,
-                                                                       null_rows)
-    try:
-        linear = linear_map(field, candidate)
-    except GroupError:
-        if unique:
-            return Match(None, True, reason="the only matrix A with W' = A W is singular")
-        return Match(None, False,
-                     reason="no invertible solution of W' = A W was found among the candidates")
+    source_rank = source.output_dimension - len(null_rows)
+    target_rank = linalg.rank(field, target.weights, target.input_dimension)
+    if target_rank != source_rank:
+        return Match(None, True, reason=(
+            f"W' has rank {target_rank} but W has rank {source_rank}, so every A with "
+            "W' = A W is singular"))
+    linear = _invertible_solution(field, particular, null_rows)
+    if linear is None:
+        return Match(None, False, reason="no invertible solution of W' = A W was found")
     shift = tuple(t - a for t, a in zip(target.bias, linear.apply(source.bias)))
     element = LatentElement(AffineMap(linear, shift))
-    reason = "" if unique else (f"W has rank below its {source.output_dimension} rows, so A "
-                                "is not unique")
+    reason = "" if unique else (f"W has rank {source_rank} below its {source.output_dimension} "
+                                "rows, so A is not unique")
     return Match(element, unique, unique, reason=reason)
+
+
+def _invertible_solution(field, particular, null_rows, attempts=16):
+    candidates = [particular]
+    if null_rows:
+        candidates.append(linalg.invertible_completion(field, particular, null_rows))
+        rng = numpy.random.default_rng(0)
+        for _ in range(attempts):
+            mixing = rng.integers(-3, 4, size=(len(particular), len(null_rows)))
+            candidates.append(tuple(
+                tuple(entry + sum((field.convert(int(mixing[row][index])) * null_rows[index][column]
+                                   for index in range(len(null_rows))), field.zero)
+                      for column, entry in enumerate(particular[row]))
+                for row in range(len(particular))))
+    for candidate in candidates:
+        try:
+            return linear_map(field, candidate)
+        except GroupError:
+            continue
+    return None

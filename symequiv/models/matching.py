@@ -212,7 +212,9 @@ def match_rows(matcher, source_rows, target_rows):
              if key[2] is not None and matcher.value_is_fixed(key[2])]
     unique = not ambiguous and not fixed
     if unique:
-        return Match(element, complete, True)
+        # Over symbols a second solution with scales depending on the symbols
+        # could exist, which the constant-scale search does not see.
+        return Match(element, complete, None if matcher.field.symbols else True)
     alternatives, exhaustive = _alternatives(matcher, source_keys, target_keys, buckets,
                                              target_buckets, fixed, element)
     reasons = []
@@ -243,7 +245,7 @@ def _mismatch_reason(matcher, key, targets, sources):
 def _readable(matcher, key_row):
     """Undo :meth:`RowMatcher._hashable` for a message."""
     if not matcher.field.is_rational:
-        return key_row
+        return [matcher.field.to_expr(entry) for entry in key_row]
     half = len(key_row) // 2
     return [f"{numerator}/{denominator}" if denominator != 1 else str(numerator)
             for numerator, denominator in zip(key_row[:half], key_row[half:])]

@@ -50,6 +50,11 @@ class Network:
         activations : sequence of Activation
             One per hidden layer, :math:`L - 1` in all; the last layer is affine.
         """
+        if not weights:
+            raise ShapeError("an MLP needs at least one layer")
+        if len(biases) != len(weights):
+            raise ShapeError(f"an MLP with {len(weights)} layers needs {len(weights)} bias "
+                             f"vectors, got {len(biases)}")
         if len(activations) != len(weights) - 1:
             raise ShapeError(
                 f"an MLP with {len(weights)} layers needs {len(weights) - 1} activations, "

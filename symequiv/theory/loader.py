@@ -104,6 +104,10 @@ def loads(text, source="<string>"):
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise TheoryError(f"invalid TOML: {error}", source=source) from None
+    except ValueError as error:
+        # tomllib lets Python's limit on integer literals (4300 digits) escape as ValueError.
+        raise TheoryError(f"invalid TOML: a number is too large to read ({error})",
+                          source=source) from None
     try:
         return _build(context, data)
     except InputError as error:
@@ -241,7 +245,7 @@ def _read_parameters(context, table, model):
     if "file" in table:
         raise context.error("parameters.file", "weights files need the numeric fallback, "
                             "which this version of symequiv does not include; give exact "
-                            "values instead", table["file"], kind=UnsupportedError)
+                            "values instead", table["file"])
     widths = model["widths"]
     layers = len(widths) - 1
     expected = {}
@@ -299,9 +303,7 @@ def _shape_error():
 
 def _read_number(context, entry, key):
     # Plain integers stay Python ints, so that large rational theories skip sympy.
-    if type(entry) is int:
-        if abs(entry) >= 10**200:
-            return parse_number(entry)
+    if type(entry) is int and abs(entry) < 10**200:
         return entry
     if isinstance(entry, float) and not math.isfinite(entry):
         raise context.error(key, f"{entry} is not a finite number", entry)

@@ -124,7 +124,7 @@ def test_catalogue_entry_negation_coefficients(spec, name, scale_set, group, neg
 
 @pytest.mark.parametrize("spec", NEGATION_SPECS)
 def test_negation_identity_holds_symbolically(spec):
-    r"""The stored identity :math:`\sigma(-t) = p\sigma(t) + qt + r` is a theorem about the formula.
+    r"""The stored identity :math:`\sigma(-t) = p\sigma(t) + qt + r` is true for the formula.
 
     Max and Piecewise are rewritten as Piecewise so that simplify compares branches.
     """
@@ -161,7 +161,7 @@ def test_positive_homogeneity_holds_symbolically(spec, degree, scale):
     assert sympy.simplify(_as_piecewise(difference)) == 0
 
 
-def test_named_catalogue_lists_exactly_the_seven_names():
+def test_named_catalogue_names():
     assert sorted(NAMED) == ["gelu", "identity", "relu", "sigmoid", "silu", "softplus", "tanh"]
 
 
@@ -182,7 +182,10 @@ def test_named_catalogue_lists_exactly_the_seven_names():
     pytest.param({"expression": "tanh(t) + t"}, (False, False, None), id="expression-tanh"),
 ])
 def test_catalogue_entry_flags(spec, flags):
-    """Strictly monotone activations are injective; ReLU, negative slopes, t^2, GELU, SiLU are not."""
+    """Strictly monotone named activations are injective, and custom expressions claim nothing.
+
+    ReLU, negative leaky slopes, t^2, GELU and SiLU take some value twice.
+    """
     activation = parse_activation_spec(spec)
 
     assert activation.determines_neurons is flags[0]
@@ -229,7 +232,7 @@ def test_arb_form_encloses_exact_value(spec):
         assert ball.rad() < flint.arb("1e-30"), (point, ball)
 
 
-def test_arb_relu_encloses_a_ball_that_straddles_zero():
+def test_arb_relu_ball_straddling_zero():
     """relu of the ball [-1, 1] must contain both 0 and 1."""
     ball = NAMED["relu"].arb_function(flint.arb(0, 1))
 
@@ -279,7 +282,7 @@ def test_exact_value_is_none_for_irrational_values(spec, value):
     assert activation.exact_value(QQ_FIELD.convert(value), QQ_FIELD) is None
 
 
-def test_exact_value_of_polynomial_with_irrational_coefficient_is_none():
+def test_exact_value_irrational_polynomial_value():
     """sqrt(2) t + t^2 at t = 1 is 1 + sqrt(2), which is not in QQ, so no exact value exists."""
     activation = from_expression("sqrt(2)*t + t^2")
 
@@ -296,7 +299,7 @@ def test_exact_value_over_number_field():
     assert value == field.convert(7 + 5 * sympy.sqrt(2))
 
 
-def test_exact_value_of_relu_with_symbolic_sign_is_none():
+def test_exact_value_relu_symbolic_sign():
     """relu(a) for a free symbol a has no sign, so its value is unknown."""
     symbol = sympy.Symbol("a", real=True)
     field = ExactField.for_expressions([symbol])
@@ -307,7 +310,7 @@ def test_exact_value_of_relu_with_symbolic_sign_is_none():
 # -- constructors ------------------------------------------------------------------------
 
 
-def test_leaky_relu_special_slopes_return_named_entries():
+def test_leaky_relu_special_slopes():
     """Slope 0 is ReLU and slope 1 the identity, with their larger symmetry."""
     assert leaky_relu(0) is NAMED["relu"]
     assert leaky_relu(1) is NAMED["identity"]
@@ -360,7 +363,7 @@ def test_apply_polynomial_substitutes():
 
 
 def test_apply_polynomial_rejects_non_polynomial():
-    with pytest.raises(InputError, match="^tanh is not a polynomial$"):
+    with pytest.raises(InputError, match=r"^tanh is not a polynomial$"):
         NAMED["tanh"].apply_polynomial(sympy.Symbol("x"))
 
 
@@ -369,7 +372,7 @@ def test_expression_name_strips_whitespace():
 
 
 def test_expression_with_max_has_interval_form():
-    """max(t, 0) parses to Max, which Arb encloses; relu(-1/2) = 0 and relu(3/2) = 3/2."""
+    """max(t, 0) parses to Max, which Arb encloses: max(-1/2, 0) = 0 and max(3/2, 0) = 3/2."""
     activation = from_expression("max(t, 0)")
 
     with working_precision(128):

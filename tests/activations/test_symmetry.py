@@ -62,7 +62,7 @@ def test_negation_identity_formula_renders_the_equation():
     pytest.param(ActivationSymmetry(linear=True), ScaleSet.AFFINE, id="linear"),
 ])
 def test_scale_set_from_identities(symmetry, scale_set):
-    """A bypass term q t forbids negative scales; homogeneity allows all positive ones."""
+    """A bypass term q t forbids negative scales, and homogeneity allows all positive ones."""
     assert symmetry.scale_set is scale_set
 
 
@@ -129,7 +129,7 @@ ADMISSIBLE = [
 
 @pytest.mark.parametrize("spec, scales", ADMISSIBLE)
 def test_latent_map_agrees_with_formula(spec, scales):
-    r""":math:`\sigma(c t) = \lambda \sigma(t) + \mu` holds symbolically for each admissible c."""
+    r""":math:`\sigma(c t) = \lambda \sigma(t) + \mu` is exact for each admissible c."""
     activation = parse_activation_spec(spec)
     formula = activation.formula
     for scale in scales:

@@ -22,7 +22,7 @@ def dense_layer(rows, activation, field=QQ_FIELD):
 
 
 def map_data(element, field=QQ_FIELD):
-    """Return ``(images, latent scales, translation)`` of a monomial latent element as sympy numbers."""
+    """Return ``(images, latent scales, translation)`` of a monomial latent element in sympy."""
     linear = element.map.linear
     return (
         tuple(linear.images),

@@ -8,8 +8,8 @@ import numpy
 import pytest
 import sympy
 
-from symequiv.activations.catalogue import NAMED, leaky_relu, power
 from symequiv.actions.maps import AffineMap, DenseMatrix, MonomialMatrix, linear_map
+from symequiv.activations.catalogue import NAMED, leaky_relu, power
 from symequiv.errors import GroupError, ShapeError
 from symequiv.exact.field import ExactField
 from symequiv.exact.intervals import working_precision
@@ -59,14 +59,14 @@ def _dense_affine(rows, translation=None):
 def test_dense_layer_rejects_ragged_rows():
     weights = [rational_vector([1, 2]), rational_vector([3])]
 
-    with pytest.raises(ShapeError, match="^the rows of a weight matrix have different lengths$"):
+    with pytest.raises(ShapeError, match=r"^the rows of a weight matrix have different lengths$"):
         DenseLayer(QQ_FIELD, weights, rational_vector([0, 0]), TANH)
 
 
 def test_dense_layer_rejects_bias_of_wrong_length():
     weights = [rational_vector([1, 2]), rational_vector([3, 4])]
 
-    with pytest.raises(ShapeError, match="^the bias has 3 entries for 2 neurons$"):
+    with pytest.raises(ShapeError, match=r"^the bias has 3 entries for 2 neurons$"):
         DenseLayer(QQ_FIELD, weights, rational_vector([0, 0, 0]), TANH)
 
 
@@ -93,7 +93,7 @@ def test_dense_layer_parameters_are_rows_and_bias():
 def test_match_on_output_layer_is_rejected():
     layer = dense_layer(ROWS, None)
 
-    with pytest.raises(GroupError, match="^an output layer has no latent group to match in$"):
+    with pytest.raises(GroupError, match=r"^an output layer has no latent group to match in$"):
         layer.match(layer)
 
 
@@ -101,7 +101,8 @@ def test_convert_parameters_to_number_field():
     field = ExactField.for_expressions([sympy.sqrt(2)])
     layer = dense_layer(ROWS, TANH)
 
-    converted = layer.convert_parameters(field, lambda entry: field.convert(QQ_FIELD.to_expr(entry)))
+    converted = layer.convert_parameters(
+        field, lambda entry: field.convert(QQ_FIELD.to_expr(entry)))
 
     assert converted.field == field
     assert converted.weights[0][1] == field.convert(-2)
@@ -159,7 +160,7 @@ INPUT_MAPS = [
     pytest.param(None, id="affine"),
 ])
 @pytest.mark.parametrize("input_map", INPUT_MAPS)
-def test_precompose_equals_evaluation_after_map(activation, input_map):
+def test_precompose_matches_evaluation(activation, input_map):
     """f.precompose(g) evaluated at x equals f at g(x), exactly, at seeded rational points."""
     layer = dense_layer(ROWS, activation)
     moved = layer.precompose(input_map)
@@ -174,7 +175,7 @@ def test_precompose_equals_evaluation_after_map(activation, input_map):
     pytest.param(_affine((2, 0, 1), (1, -1, 3), (1, 0, R(1, 2))), id="monomial"),
     pytest.param(_dense_affine([(1, 1, 0), (0, 1, 0), (1, 0, 2)], (0, 1, 0)), id="dense"),
 ])
-def test_postcompose_output_layer_equals_map_after_evaluation(output_map):
+def test_postcompose_output_layer_evaluation(output_map):
     layer = dense_layer(ROWS, None)
     moved = layer.postcompose(output_map)
     points = seeded_rationals(seed=6, count=16)
@@ -199,7 +200,7 @@ def test_postcompose_hidden_layer_with_latent_element():
         assert moved.evaluate_symbolic(list(point)) == _to_sympy(match.element.map.apply(values))
 
 
-def test_postcompose_without_preactivation_scale_returns_none():
+def test_postcompose_constant_neuron_returns_none():
     """A constant neuron matched by value has no row scale, so k f is no longer a dense layer."""
     source = dense_layer([(0, 2)], RELU)
     match = source.match(dense_layer([(0, 3)], RELU))
@@ -264,7 +265,7 @@ def test_relation_rejects_inadmissible_scale():
     assert not source.relation_holds(target, _monomial_element((1,), (2,)))
 
 
-def test_relation_rejects_latent_map_not_given_by_scale():
+def test_relation_rejects_wrong_latent_scale():
     """For relu the scale 2 gives the latent scale 2, not 3."""
     source = dense_layer([(1, 0)], RELU)
     target = dense_layer([(2, 0)], RELU)
@@ -286,7 +287,7 @@ def test_relation_rejects_element_of_wrong_dimension():
     pytest.param(RELU, [(0, 2)], [(0, 0)], 0, id="relu-latent-scale-0"),
     pytest.param(NAMED["gelu"], [(0, 0)], [(0, 0)], 2, id="gelu-latent-scale-2"),
 ])
-def test_relation_rejects_constant_neuron_map_outside_group(activation, source_rows,
+def test_relation_rejects_constant_map_outside_group(activation, source_rows,
                                                             target_rows, latent_scale):
     """A latent map on a constant neuron must still lie in K.
 
@@ -316,7 +317,8 @@ def test_pointwise_latent_group_name_and_equality():
 
 @pytest.mark.parametrize("activation, scales, translation, expected", [
     pytest.param(TANH, (1, -1), None, True, id="tanh-signed-permutation"),
-    pytest.param(SIGMOID, (-1, 1), (1, 0), True, id="sigmoid-affine-flip"),
+    pytest.param(SIGMOID, (-1, 1), (0, 1), True, id="sigmoid-affine-flip"),
+    pytest.param(SIGMOID, (-1, 1), (1, 0), False, id="sigmoid-flip-shift-on-wrong-neuron"),
     pytest.param(RELU, (2, R(1, 3)), None, True, id="relu-positive-scales"),
     pytest.param(CUBE, (-8, 1), None, True, id="cube-nonzero-scales"),
     pytest.param(TANH, (2, 3), None, False, id="tanh-scales-2-3"),
@@ -378,7 +380,7 @@ def test_affine_match_non_unique():
     assert match.found
     assert match.unique is False
     assert match.complete is False
-    assert match.reason == "W has rank below its 2 rows, so A is not unique"
+    assert match.reason == "W has rank 1 below its 2 rows, so A is not unique"
     assert source.relation_holds(target, match.element)
 
 
@@ -403,21 +405,25 @@ def test_affine_match_unique_singular_solution():
 
     assert match.found is False
     assert match.complete is True
-    assert match.reason == "the only matrix A with W' = A W is singular"
+    assert match.reason == "W' has rank 0 but W has rank 1, so every A with W' = A W is singular"
 
 
 def test_affine_match_only_singular_solutions():
-    """Every A with A (1, 0)^T = 0 has a zero first column, so none is invertible."""
+    """Every A with A (1, 0)^T = 0 has a zero first column, so none is invertible.
+
+    An invertible A exists exactly when W' has the rank of W, so the failure is complete.
+    """
     source = dense_layer([(1, 0), (0, 0)], IDENTITY)
     target = dense_layer([(0, 0), (0, 0)], IDENTITY)
 
     match = source.match(target)
 
     assert match.found is False
-    assert match.reason == "no invertible solution of W' = A W was found among the candidates"
+    assert match.complete is True
+    assert match.reason == "W' has rank 0 but W has rank 1, so every A with W' = A W is singular"
 
 
-def test_affine_match_finds_permutation_of_rank_deficient_layer():
+def test_affine_match_rank_deficient_permutation():
     """Swapping the neurons of W = (1, 0)^T is an invertible solution of W' = A W."""
     source = dense_layer([(1, 1), (0, 2)], IDENTITY)
     target = dense_layer([(0, 2), (1, 1)], IDENTITY)
@@ -440,7 +446,7 @@ def test_affine_match_rejects_different_widths():
 
 
 def test_affine_match_rejects_different_input_dimensions():
-    """The pointwise matcher reports no match for layers on different inputs; so must this one."""
+    """The pointwise matcher reports no match for layers on different inputs, as must this one."""
     source = dense_layer([(1, 0, 0), (0, 1, 0)], IDENTITY)
     target = dense_layer([(1, 0), (0, 1)], IDENTITY)
 

@@ -16,9 +16,9 @@ import numpy
 import pytest
 import sympy
 
+from symequiv.actions.maps import AffineMap, MonomialMatrix
 from symequiv.activations.catalogue import NAMED, leaky_relu, power, t
 from symequiv.activations.symmetry import ScaleSet
-from symequiv.actions.maps import AffineMap, MonomialMatrix
 from symequiv.exact.field import ExactField
 from symequiv.models.layer import LatentElement
 from symequiv.models.matching import MAX_ALTERNATIVES, RowMatcher
@@ -129,7 +129,7 @@ SUCCESSES = [
                          "preactivation_scales", SUCCESSES)
 def test_match_finds_unique_latent_map(activation, source_rows, target_rows, images, scales,
                                        translation, preactivation_scales):
-    """tanh is odd, sigmoid(-t) = 1 - sigmoid(t), ReLU is positively homogeneous, t^m scales by c^m."""
+    """tanh is odd, sigmoid(-t) = 1 - sigmoid(t), relu is homogeneous, (ct)^m = c^m t^m."""
     source = dense_layer(source_rows, activation)
     target = dense_layer(target_rows, activation)
 
@@ -293,7 +293,7 @@ def test_match_relu_constants_by_value():
     assert source.relation_holds(target, match.element)
 
 
-def test_match_two_tanh_zero_rows_has_eight_solutions():
+def test_match_two_tanh_zero_rows():
     """Two zero tanh neurons admit both orders and both signs each: 2! * 2^2 = 8 maps."""
     layer = dense_layer([(0, 0), (0, 0)], TANH)
 
@@ -314,6 +314,38 @@ def test_match_alternatives_are_capped():
     assert match.unique is False
     assert len(match.alternatives) == MAX_ALTERNATIVES
     assert match.complete is False
+
+
+# -- number fields --------------------------------------------------------------------------
+
+
+SQRT2 = sympy.sqrt(2)
+SQRT2_FIELD = ExactField.for_expressions([SQRT2])
+
+
+def test_match_relu_over_number_field():
+    """Rows scaled by sqrt(2) and 3/2 match, and the sign of 1 - sqrt(2) is decided exactly."""
+    source = dense_layer([(SQRT2, 1), (1 - SQRT2, 3)], RELU, SQRT2_FIELD)
+    target = dense_layer([(R(3, 2) * (1 - SQRT2), R(9, 2)), (2, SQRT2)], RELU, SQRT2_FIELD)
+
+    match = source.match(target)
+
+    assert map_data(match.element, SQRT2_FIELD) == ((1, 0), (SQRT2, R(3, 2)), (0, 0))
+    assert match.unique is True
+    assert match.complete is True
+    assert source.relation_holds(target, match.element)
+
+
+def test_match_reason_readable_over_number_field():
+    """The reason shows the normalized row as numbers, not as internal field elements."""
+    source = dense_layer([(SQRT2, 1), (1 - SQRT2, 3)], RELU, SQRT2_FIELD)
+    target = dense_layer([(-2, -SQRT2), (1 - SQRT2, 3)], RELU, SQRT2_FIELD)
+
+    match = source.match(target)
+
+    assert match.found is False
+    assert match.complete is True
+    assert match.reason == _missing("normalized row (-1, -sqrt(2)/2)", "up to a positive scale")
 
 
 # -- symbolic fields ------------------------------------------------------------------------
@@ -354,7 +386,7 @@ def test_match_symbolic_row_with_constant_scale():
     assert source.relation_holds(target, match.element)
 
 
-def test_match_symbolic_uniqueness_not_claimed_when_symbolic_scale_exists():
+def test_match_symbolic_scale_breaks_uniqueness():
     """Rows (1, 0) and (a, 0) of t^3 are parallel with the nonzero scale a.
 
     Swapping them with scales a and 1/a is a second solution, so the match must not
@@ -380,12 +412,14 @@ def test_match_symbolic_uniqueness_not_claimed_when_symbolic_scale_exists():
 
 @dataclass(frozen=True)
 class Reference:
-    r"""What the definitions say about one activation.
+    r"""Symmetries of one activation, written from the definitions without the library.
 
-    ``admissible`` decides whether a pre-activation scale lies in the scale set,
-    ``latent`` returns the latent map :math:`(\lambda, \mu)` of an admissible scale,
-    ``constant_scales`` is "positive", "nonzero" or None (then only the latent maps of
-    ``flip_scales`` relate constants), and ``inadmissible`` lists scales outside the set.
+    ``admissible`` decides whether a pre-activation scale lies in the scale set, and
+    ``latent`` returns the latent map :math:`(\lambda, \mu)` of an admissible scale.
+    ``constant_scales`` is "positive" or "nonzero" for homogeneous activations, whose
+    constants are related by any positive or any nonzero latent scale. When it is None,
+    only the latent maps of ``flip_scales`` relate constants. ``inadmissible`` lists scales
+    outside the set.
     """
 
     activation: object
@@ -424,7 +458,7 @@ FREE = "free"  # a constant-zero neuron: every admissible latent scale works
 def _constants_related(formula, source_bias, target_bias, latent_scale, shift):
     r"""Decide :math:`\sigma(b') = \lambda \sigma(b) + \mu` for integer biases.
 
-    A 50-digit evaluation separates distinct values; equal ones are confirmed by simplify.
+    A 50-digit evaluation separates distinct values, and simplify confirms equal ones.
     """
     difference = formula.subs(t, target_bias) - (latent_scale * formula.subs(t, source_bias)
                                                  + shift)
@@ -469,7 +503,7 @@ def _neuron_latents(reference, source_row, target_row):
 
 
 def _reference_solutions(reference, source_rows, target_rows):
-    """Enumerate every (images, latent scales, translation); FREE neurons get a None scale."""
+    """Enumerate every (images, latent scales, translation), with None as a FREE neuron's scale."""
     size = len(source_rows)
     solutions = set()
     for images in itertools.permutations(range(size)):
@@ -488,13 +522,21 @@ def _reference_solutions(reference, source_rows, target_rows):
     return solutions
 
 
+def _free_latent_scale(reference, scale):
+    """True when ``scale`` is a latent scale of the group: positive, or nonzero for odd powers."""
+    if reference.constant_scales == "positive":
+        return scale > 0
+    return scale != 0
+
+
 def _reference_accepts(reference, solutions, data):
-    """True when ``data`` is a reference solution, a None scale matching any admissible one."""
+    """True when ``data`` is a reference solution, a None scale matching any latent scale."""
     images, scales, shifts = data
     for candidate_images, candidate_scales, candidate_shifts in solutions:
         if candidate_images != images or candidate_shifts != shifts:
             continue
-        if all(expected == scale or (expected is None and reference.admissible(scale))
+        if all(expected == scale
+               or (expected is None and _free_latent_scale(reference, scale))
                for expected, scale in zip(candidate_scales, scales)):
             return True
     return False
@@ -516,7 +558,8 @@ def _transformed(rng, reference, rows):
     images = rng.permutation(width)
     target = [None] * width
     for source, row in enumerate(rows):
-        scale = R(reference.admissible_samples[int(rng.integers(len(reference.admissible_samples)))])
+        samples = reference.admissible_samples
+        scale = R(samples[int(rng.integers(len(samples)))])
         target[int(images[source])] = tuple(scale * entry for entry in row)
     return target
 
@@ -577,8 +620,8 @@ def _check_against_reference(reference, source_rows, target_rows):
 def test_match_agrees_with_brute_force(name, mode):
     """On 120 seeded pairs of width at most 3, the matcher and the full search agree exactly.
 
-    Transformed pairs must all match; the other modes must include pairs with no map,
-    so the shortcut is tested where the answer is "no".
+    Transformed pairs must all match. The other modes must include pairs with no map,
+    so the shortcut is also tested where no latent map exists.
     """
     reference = REFERENCES[name]
     seed = sorted(REFERENCES).index(name) * 10 + ["random", "transformed", "perturbed",
@@ -612,7 +655,7 @@ def test_scale_sets_covered_by_reference():
     assert covered == {ScaleSet.ONE, ScaleSet.SIGN, ScaleSet.POSITIVE, ScaleSet.NONZERO}
 
 
-def test_reason_words_are_pinned_for_each_scale_set():
+def test_mismatch_reason_names_scale_set():
     """The words in a mismatch reason name the scale set."""
     for activation, words in [(TANH, "up to sign"), (RELU, "up to a positive scale"),
                               (CUBE, "up to a nonzero scale"), (GELU, "exactly")]:

@@ -1,9 +1,10 @@
 """Bad theory files: each kind is rejected with one line naming the file, the key and the fix.
 
 Every case goes through ``symequiv.loads(text, source="bad.toml")`` and pins
-the whole message, the exception class and the ``source`` and ``key``
-attributes. The command-line side of the same promise (exit status 2, one line
-on standard error, no traceback) is tested in ``tests/cli/test_bad_input.py``.
+the message (whole, except where it quotes a long input or a tomllib text),
+the exception class and the ``source`` and ``key`` attributes. The
+command-line side of the same promise (exit status 2, one line on standard
+error, no traceback) is tested in ``tests/cli/test_bad_input.py``.
 """
 
 from __future__ import annotations
@@ -76,8 +77,13 @@ def with_activation(value):
 
 
 def exactly(message):
-    """A ``match`` pattern for the whole message, with the file name in front."""
-    return "^" + re.escape(f"bad.toml: {message}") + "$"
+    """Return a ``match`` pattern for the whole message, with the file name in front."""
+    return exactly_path("bad.toml", message)
+
+
+def exactly_path(path, message):
+    """Return a ``match`` pattern for the whole message of an error about ``path``."""
+    return "^" + re.escape(f"{path}: {message}") + "$"
 
 
 ACTIVATION_FORMS = ('{ leaky_relu = "1/10" }, { power = 3 }, { expression = "..." }')
@@ -118,7 +124,7 @@ def test_malformed_toml_names_line_and_column():
     pytest.param(edit('name = "swap"', 'name = "   "'), id="name-blank"),
     pytest.param(edit('name = "swap"', "name = 3"), id="name-integer"),
 ])
-def test_theory_name_must_be_nonempty_string(text):
+def test_theory_name_must_be_nonempty(text):
     assert_rejected(text, TheoryError, "theory.name", exactly("theory.name: expected a "
                                                              "non-empty string"))
 
@@ -376,6 +382,8 @@ def test_relation_with_unknown_generator():
                  "starting with a digit)", id="dotted"),
     pytest.param('[""]', "'' is not a valid name (letters, digits and underscores, not "
                  "starting with a digit)", id="empty"),
+    pytest.param('["e"]', '"e" is reserved for the identity word; choose another generator '
+                 "name", id="reserved-e"),
     pytest.param("[1]", "expected a non-empty list of generator names", id="integer"),
     pytest.param("[]", "expected a non-empty list of generator names", id="none"),
     pytest.param('"s"', "expected a non-empty list of generator names", id="string"),
@@ -426,7 +434,8 @@ def test_invalid_action_form(value, kind, message):
 
 def test_reflection_along_zero_vector():
     assert_rejected(with_input_action("{ reflection = [0, 0] }"), GroupError, "group.input.s",
-                    exactly("group.input.s: the reflection normal [0, 0] is the zero vector"))
+                    exactly("group.input.s: the input action of s: the reflection normal "
+                            "[0, 0] is the zero vector"))
 
 
 # -- numbers ---------------------------------------------------------------------------------------
@@ -508,12 +517,12 @@ def test_number_string_with_300_digits():
                                                                    "200 are accepted") + "$")
 
 
-def test_integer_with_300_digits_names_key():
+def test_300_digit_integer_names_key():
     assert_rejected(with_b1("9" * 300), LimitError, "parameters.b1[0]",
                     exactly("parameters.b1[0]: the integer has more than 200 digits"))
 
 
-def test_integer_with_300_digits_in_action_names_key():
+def test_300_digit_integer_in_action():
     assert_rejected(with_input_action(f"[[0, {'9' * 300}], [1, 0]]"), LimitError,
                     "group.input.s",
                     exactly("group.input.s: the input action of s: row 0: the integer has more "
@@ -643,7 +652,7 @@ def test_file_that_is_not_utf8(tmp_path):
         symequiv.load(path)
 
 
-def test_load_names_the_path_in_errors(tmp_path):
+def test_load_error_names_path(tmp_path):
     path = tmp_path / "widths.toml"
     path.write_text(edit("widths = [2, 2, 2]", "widths = [2, 0, 2]"), encoding="utf-8")
 
@@ -653,6 +662,3 @@ def test_load_names_the_path_in_errors(tmp_path):
     assert info.value.source == str(path)
     assert info.value.key == "model.widths"
 
-
-def exactly_path(path, message):
-    return "^" + re.escape(f"{path}: {message}") + "$"

@@ -1,0 +1,139 @@
+"""``symequiv derive``: latent actions, the reparameterization theta* and exit status."""
+
+from __future__ import annotations
+
+import json
+
+from symequiv.cli.main import main
+from tests.cli.runner import THEORIES, run_symequiv
+
+
+def run_in_process(capsys, *arguments):
+    """Run ``main`` and return ``(status, stdout, stderr)``."""
+    status = main(list(map(str, arguments)))
+    captured = capsys.readouterr()
+    return status, captured.out, captured.err
+
+
+def test_tanh_swap_prints_rho_1(capsys):
+    path = THEORIES / "tanh-swap.toml"
+
+    status, out, err = run_in_process(capsys, "derive", path)
+
+    assert status == 0
+    assert err == ""
+    lines = out.splitlines()
+    assert lines[:4] == [
+        f"tanh-swap  ({path})",
+        "G: generators s; relations s^2; order 2",
+        "network: widths [2, 4, 2], activations tanh",
+        "derivation at theta: derived",
+    ]
+    start = lines.index("    rho_1(s) =")
+    assert lines[start - 1] == "  layer 1 (tanh); K_1 = signed permutations of 4 coordinates"
+    assert lines[start + 1:start + 6] == [
+        "      permutation (1 2)(3 4)",
+        "      [0  1  0  0]",
+        "      [1  0  0  0]",
+        "      [0  0  0  1]",
+        "      [0  0  1  0]",
+    ]
+    assert "(every k_i(g) is unique)" in out
+    assert "theta*" not in out
+
+
+def test_tanh_swap_in_child_process():
+    result = run_symequiv("derive", "theories/tanh-swap.toml")
+
+    assert result.returncode == 0
+    assert "rho_1(s) =" in result.stdout
+    assert result.stderr == ""
+
+
+def test_dead_neuron_prints_theta_star(capsys):
+    status, out, _ = run_in_process(capsys, "derive", THEORIES / "tanh-dead-neuron.toml")
+
+    assert status == 0
+    lines = out.splitlines()
+    assert "derivation at theta: no latent action" in lines
+    start = lines.index("reparameterization theta* (same function):")
+    assert lines[start + 1:start + 6] == [
+        "  neuron 4 of layer 1 has zero outgoing weights; its incoming weights and bias were "
+        "set to zero",
+        "  W1 = [[1, 2], [2, 1], [1, -3], [-3, 1], [0, 0]]",
+        "  b1 = [1/2, 1/2, -1, -1, 0]",
+        "  W2 = [[1, 2, 3, -1, 0], [2, 1, -1, 3, 0]]",
+        "  b2 = [1, 1]",
+    ]
+    assert lines[start + 6] == "derivation at theta*: derived"
+    assert "      permutation (1 2)(3 4)" in lines
+
+
+def test_gelu_bypass_has_no_latent_action(capsys):
+    status, out, _ = run_in_process(capsys, "derive", THEORIES / "gelu-bypass.toml")
+
+    assert status == 1
+    lines = out.splitlines()
+    assert "derivation at theta: no latent action" in lines
+    assert ("  for the generator s, layer f_1: 1 neuron(s) of the transformed layer (0) but 0 "
+            "of the original layer have normalized row (0, 1, 0), exactly") in lines
+    assert "rho_1(s) =" not in out
+
+
+def test_gelu_bypass_in_child_process():
+    result = run_symequiv("derive", "theories/gelu-bypass.toml")
+
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+
+
+def test_json_derivation_of_tanh_swap(capsys):
+    path = THEORIES / "tanh-swap.toml"
+
+    status, out, _ = run_in_process(capsys, "derive", "--json", path)
+
+    assert status == 0
+    data = json.loads(out)
+    assert set(data) == {"name", "source", "derivation", "reparameterization",
+                         "reduced_derivation"}
+    assert data["name"] == "tanh-swap"
+    assert data["source"] == str(path)
+    derivation = data["derivation"]
+    assert derivation["status"] == "derived"
+    assert derivation["unique"] is True
+    assert derivation["widths"] == [2, 4, 2]
+    assert derivation["group_order"] == 2
+    assert derivation["failure"] is None
+    rho = derivation["layers"][0]["latent_actions"]["s"]
+    assert rho["kind"] == "permutation"
+    assert rho["cycles"] == "(1 2)(3 4)"
+    assert rho["images"] == [1, 0, 3, 2]
+    assert rho["translation"] is None
+    assert data["reparameterization"] == {"changed": False, "verified": True, "steps": [],
+                                          "parameters": None}
+    assert data["reduced_derivation"] is None
+
+
+def test_json_derivation_of_dead_neuron(capsys):
+    status, out, _ = run_in_process(capsys, "derive", "--json",
+                                    THEORIES / "tanh-dead-neuron.toml")
+
+    assert status == 0
+    data = json.loads(out)
+    assert data["derivation"]["status"] == "no latent action"
+    assert data["derivation"]["failure"] == {"generator": "s", "layer": 1}
+    assert data["reparameterization"]["changed"] is True
+    assert data["reparameterization"]["parameters"]["W1"][4] == ["0", "0"]
+    assert data["reduced_derivation"]["status"] == "derived"
+
+
+def test_sigmoid_latent_action_is_affine(capsys):
+    status, out, _ = run_in_process(capsys, "derive", "--json",
+                                    THEORIES / "sigmoid-affine-flip.toml")
+
+    assert status == 0
+    rho = json.loads(out)["derivation"]["layers"][0]["latent_actions"]["n"]
+    assert rho["kind"] == "signed permutation"
+    assert rho["images"] == [0, 2, 1]
+    assert rho["scales"] == ["-1", "-1", "-1"]
+    assert rho["translation"] == ["1", "1", "1"]
