@@ -65,7 +65,8 @@ def has_infinite_order(affine_map):
     squarefree = sympy.Integer(1)
     for factor, _ in factors:
         squarefree *= factor.as_expr()
-    # A repeated cyclotomic factor can still leave the matrix diagonalizable.
+    # A cyclotomic factor may repeat in the characteristic polynomial, so finite order
+    # is decided by whether the product of the distinct factors annihilates the matrix.
     value = sympy.zeros(*matrix.shape)
     power = sympy.eye(matrix.shape[0])
     coefficients = sympy.Poly(squarefree, variable).all_coeffs()[::-1]

@@ -121,7 +121,7 @@ def linear_rank(network):
 
 
 def _linear_witness(network, index):
-    r"""Build a second parameter for a linear network whose hidden width :math:`d_i` exceeds the rank.
+    r"""Build a second parameter for a linear network with a hidden width above the rank.
 
     With :math:`Q` the linear part of the map into :math:`V_i` and :math:`P` that
     of the map out of it, :math:`\operatorname{rank} PQ < d_i` forces
@@ -146,14 +146,15 @@ def _linear_witness(network, index):
     functionals = linalg.left_null_space(field, into) if linalg.rank(
         field, into, network.input_dimension) < width else []
     following = layers[index]
-    if functionals and (following.has_bias or all(
-            sum((a * b for a, b in zip(functionals[0], offset)), field.zero) == field.zero
-            for _ in (0,))):
+    shift = (sum((a * b for a, b in zip(functionals[0], offset)), field.zero)
+             if functionals else field.zero)
+    # The next bias must absorb phi(offset), which needs a bias unless that is zero.
+    if functionals and (following.has_bias or shift == field.zero):
         functional = functionals[0]
         weights = [list(row) for row in following.weights]
         weights[0] = [a + b for a, b in zip(weights[0], functional)]
         bias = list(following.bias)
-        bias[0] = bias[0] - sum((a * b for a, b in zip(functional, offset)), field.zero)
+        bias[0] = bias[0] - shift
         candidate = network.with_layer(index + 1, following.with_parameters(weights, bias))
         description = (f"a functional that vanishes on the image of V_0 in V_{index} was "
                        f"added to the first row of W{index + 1}")
