@@ -143,7 +143,7 @@ def derivation_to_dict(derivation):
     network = derivation.network
     layers = []
     for index, layer in enumerate(network.hidden_layers, start=1):
-        entry = {"layer": index, "activation": layer.activation.name,
+        entry = {"layer": index, "activation": layer.label,
                  "latent_group": layer.latent_group().name, "latent_actions": {}}
         if derivation.derived:
             for generator, element in derivation.latent_actions[index - 1].items():
@@ -186,7 +186,7 @@ def format_derivation(derivation, name="", source=None, reparameterization=None,
     order = action.order
     lines.append(f"G: generators {', '.join(action.generators)}; relations {relations}"
                  + (f"; order {order}" if order is not None else ""))
-    activations = ", ".join(layer.activation.name for layer in network.hidden_layers)
+    activations = ", ".join(layer.label for layer in network.hidden_layers)
     lines.append(f"network: widths {list(network.widths)}"
                  + (f", activations {activations}" if activations else ""))
     lines.extend(_format_one(derivation, "theta"))
@@ -210,7 +210,7 @@ def _format_one(derivation, label):
     lines.append(f"  ({uniqueness})")
     network = derivation.network
     for index, layer in enumerate(network.hidden_layers, start=1):
-        lines.append(f"  layer {index} ({layer.activation.name}); K_{index} = "
+        lines.append(f"  layer {index} ({layer.label}); K_{index} = "
                      f"{layer.latent_group().name}")
         for generator, element in derivation.latent_actions[index - 1].items():
             lines.append(f"    rho_{index}({generator}) =")

@@ -94,6 +94,10 @@ class DenseLayer(Layer):
     def kind(self):
         return "dense"
 
+    @property
+    def label(self):
+        return self.activation.name if self.activation else "affine"
+
     def __repr__(self):
         name = self.activation.name if self.activation else "affine"
         return f"DenseLayer({self.input_dimension} -> {self.output_dimension}, {name})"

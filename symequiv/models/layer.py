@@ -115,6 +115,11 @@ class Layer(abc.ABC):
     def kind(self):
         """A short name of the layer type, such as ``"dense"``."""
 
+    @property
+    def label(self):
+        """A short name for reports, such as ``"tanh"``; the layer kind unless overridden."""
+        return self.kind
+
     @abc.abstractmethod
     def parameters(self):
         """Return the parameters as an ordered dict of name to nested tuples of field elements."""
