@@ -64,10 +64,14 @@ class InputWitness:
 
     def describe(self):
         where = ", ".join(self.point)
-        method = "exactly" if self.exact else f"with {self.precision}-bit ball arithmetic"
-        text = (f"x = ({where}), g = {self.generator}: coordinate {self.coordinate} of "
+        if self.exact:
+            proof = "computed exactly"
+        else:
+            proof = (f"the enclosure of the difference excludes 0, computed with "
+                     f"{self.precision}-bit ball arithmetic")
+        text = (f"x = ({where}), g = {self.generator}: coordinate {self.coordinate + 1} of "
                 f"f(g x) is {self.left} but of g f(x) is {self.right} "
-                f"(difference {self.difference}, computed {method})")
+                f"(difference {self.difference}; {proof})")
         if self.substitutions:
             values = ", ".join(f"{name} = {value}" for name, value in self.substitutions.items())
             text += f", at {values}"

@@ -134,9 +134,10 @@ def verify_network(network, action, expectations=None, name="", source=None, see
     reparameterization = reduce_network(network)
     reduced_derivation = None
     if not reparameterization.changed:
+        qualifier = (" for all values of the free symbols" if network.field.symbols else "")
         after = Verdict(layerwise.status, layerwise.method,
-                        "theta* = theta, since no neuron is dead, constant or duplicated; "
-                        + layerwise.reason, layerwise.witness)
+                        f"theta* = theta, since no neuron is dead, constant or duplicated"
+                        f"{qualifier}; " + layerwise.reason, layerwise.witness)
     elif not reparameterization.verified:
         after = Verdict.unknown("the reduction to theta* could not be re-proved exact")
     else:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from symequiv.cli.common import load_theory, print_error, print_json
+from symequiv.cli.common import print_error, print_json
 from symequiv.errors import SymequivError
+from symequiv.theory import load
 from symequiv.report import format_report, report_to_dict
 
 
@@ -23,15 +24,13 @@ def run(arguments):
     status = 0
     reports = []
     for path in arguments.files:
-        theory = load_theory(path)
-        if theory is None:
-            status = 2
-            continue
         try:
-            report = theory.verify(seed=arguments.seed)
+            report = load(path).verify(seed=arguments.seed)
         except SymequivError as error:
             print_error(error)
             status = 2
+            # Keep the JSON list aligned with the arguments.
+            reports.append({"source": path, "error": str(error)})
             continue
         if not report.all_hold and status == 0:
             status = 1

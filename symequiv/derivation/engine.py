@@ -33,6 +33,7 @@ from dataclasses import dataclass
 
 from symequiv.actions.maps import identity_affine
 from symequiv.derivation.relate import MAX_CHAINS, relate
+from symequiv.errors import InputError
 
 MAX_COMBINATIONS = 4096
 
@@ -93,7 +94,22 @@ class Derivation:
         return self.status is DerivationStatus.DERIVED
 
     def latent_map(self, layer, generator):
-        r"""Return :math:`\rho_i(g)` as an :class:`AffineMap` for layer :math:`i` from 1."""
+        r"""Return :math:`\rho_i(g)` as an :class:`AffineMap` for layer :math:`i` from 1.
+
+        Raises
+        ------
+        InputError
+            When nothing was derived, or ``layer`` or ``generator`` is not one of the
+            network's hidden layers or the group's generators.
+        """
+        if not self.derived:
+            raise InputError(f"no latent action was derived: {self.reason}")
+        hidden = self.network.depth - 1
+        if isinstance(layer, bool) or not isinstance(layer, int) or not 1 <= layer <= hidden:
+            raise InputError(f"layer must be a hidden layer from 1 to {hidden}, got {layer!r}")
+        if generator not in self.action.generators:
+            raise InputError(f"unknown generator {generator!r}; the generators are "
+                             f"{', '.join(self.action.generators)}")
         return self.latent_actions[layer - 1][generator].map
 
 

@@ -74,7 +74,7 @@ def decide_polynomial(network, action):
                 return Verdict.refuted(
                     "polynomial identity",
                     f"f(g x) - g f(x) is the nonzero polynomial {_shorten(difference)} in "
-                    f"coordinate {coordinate} for g = {generator}",
+                    f"coordinate {coordinate + 1} for g = {generator}",
                     witness,
                 )
     return Verdict.proved(

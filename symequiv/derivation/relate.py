@@ -125,8 +125,10 @@ class _Search:
             if source_layer.relation_holds(moved, self.last):
                 self.chains.append(Chain(elements, matches))
             else:
-                self._fail(layer_number, f"the output layer f_{layer_number} does not satisfy "
-                           "the relation with the required output map", True)
+                detail = source_layer.explain_mismatch(moved, self.last)
+                reason = (f"the output layer f_{layer_number} is not equivariant for the latent "
+                          "action found before it")
+                self._fail(layer_number, reason + (f": {detail}" if detail else ""), True)
             return
         match = source_layer.match(moved)
         if not match.found:

@@ -15,7 +15,7 @@ import numpy
 import sympy
 
 from symequiv.exact.field import ExactField
-from symequiv.exact.intervals import describe_ball, working_precision
+from symequiv.exact.intervals import describe_ball, separating_digits, working_precision
 from symequiv.models.network import Network
 from symequiv.verdicts import InputWitness
 
@@ -158,9 +158,11 @@ def certify(network, input_map, output_map, generator, point):
             for coordinate, (a, b) in enumerate(zip(left, right)):
                 difference = a - b
                 if not difference.contains(0):
+                    digits = separating_digits(a, b, difference)
                     return InputWitness(
                         generator, tuple(str(value) for value in point), coordinate,
-                        describe_ball(a), describe_ball(b), describe_ball(difference), bits)
+                        describe_ball(a, digits), describe_ball(b, digits),
+                        describe_ball(difference), bits)
     return None
 
 

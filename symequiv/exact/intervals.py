@@ -185,6 +185,18 @@ def certified_sign(expression, substitutions=None):
     )
 
 
-def describe_ball(ball):
-    """Format an Arb ball as ``[midpoint +/- radius]`` with enough digits to read."""
-    return ball.str(10, radius=True)
+def describe_ball(ball, digits=10):
+    """Format an Arb ball as ``[midpoint +/- radius]`` with ``digits`` significant digits."""
+    return ball.str(digits, radius=True)
+
+
+def separating_digits(first, second, difference, minimum=10, maximum=400):
+    """Return how many significant digits show two balls whose difference excludes zero as distinct.
+
+    Two nearby values printed to 10 digits look equal, so the count grows with
+    the ratio of their size to their difference.
+    """
+    size = max(abs(first).upper(), abs(second).upper(), flint.arb(1))
+    ratio = size / abs(difference).lower()
+    extra = int(float((ratio.log() / flint.arb(10).log()).upper().mid())) + 3
+    return max(minimum, min(maximum, extra))

@@ -17,6 +17,8 @@ result), so no string can hang the parser or exhaust memory.
 
 from __future__ import annotations
 
+import fractions
+import math
 import re
 from dataclasses import dataclass
 from typing import ClassVar
@@ -360,7 +362,9 @@ class _NumberGrammar(_Grammar):
             return sympy.pi
         if (token.text in _RESERVED or token.text.startswith("_")
                 or token.text.lower() in _RESERVED_ANY_CASE):
-            self._fail(f"{token.text!r} cannot be used as a free symbol", token)
+            self._fail(f"{token.text!r} cannot be used as a free symbol, because it reads as a "
+                       "constant or variable elsewhere (reserved: "
+                       + ", ".join(sorted(_RESERVED)) + ", names starting with _)", token)
         return sympy.Symbol(token.text, real=True)
 
     def finish(self, value):
@@ -461,9 +465,14 @@ def parse_number(value):
             raise LimitError(f"the integer has more than {MAX_DIGITS} digits", value=value)
         return sympy.Integer(value)
     if isinstance(value, float):
+        if not math.isfinite(value):
+            raise ExpressionError(f"{value} is not a finite number", value=value)
+        nearest = fractions.Fraction(value).limit_denominator(10**6)
+        suggestion = f"{nearest.numerator}/{nearest.denominator}" if nearest.denominator != 1 \
+            else str(nearest.numerator)
         raise ExpressionError(
-            f"the float {value!r} is not exact; write it as a string such as \"1/10\" "
-            "or use a weights file for floating-point parameters",
+            f"the float {value!r} is not exact; write the number as a string such as "
+            f"\"{suggestion}\"",
             value=value,
         )
     if not isinstance(value, str):

@@ -49,17 +49,17 @@ def sussmann_conditions(network):
     columns = list(zip(*output.weights))
     for neuron, column in enumerate(columns):
         if all(value == zero for value in column):
-            failures.append(f"(i) neuron {neuron} has zero outgoing weights c_{neuron}")
+            failures.append(f"(i) neuron {neuron + 1} has zero outgoing weights c_{neuron + 1}")
     seen = {}
     for neuron, (weights, bias) in enumerate(hidden.rows):
         if all(value == zero for value in weights):
-            failures.append(f"(ii) neuron {neuron} has zero incoming weights w_{neuron}")
+            failures.append(f"(ii) neuron {neuron + 1} has zero incoming weights w_{neuron + 1}")
             continue
         row = tuple(weights) + (bias,)
         lead = next(value for value in row if value != zero)
         canonical = row if field.canonical_sign(lead) > 0 else tuple(-value for value in row)
         if canonical in seen:
-            failures.append(f"(iii) neurons {seen[canonical]} and {neuron} have "
+            failures.append(f"(iii) neurons {seen[canonical] + 1} and {neuron + 1} have "
                             "(w, b) equal up to sign")
         else:
             seen[canonical] = neuron

@@ -159,7 +159,7 @@ def _reduce_layer(editable, index, steps):
             next_bias[row] += entry * value
         editable.set_column(index + 1, neuron, [zero] * len(column))
         steps.append(ReductionStep("constant", layer_number, (neuron,),
-                                   f"neuron {neuron} of layer {layer_number} is the constant "
+                                   f"neuron {neuron + 1} of layer {layer_number} is the constant "
                                    f"{field.to_expr(value)}; moved into the next bias"))
         changed = True
 
@@ -190,8 +190,8 @@ def _reduce_layer(editable, index, steps):
             relation = affine_relation_text(field, latent_scale, shift, keeper, neuron)
             steps.append(ReductionStep(
                 "duplicate", layer_number, (keeper, neuron),
-                f"neurons {keeper} and {neuron} of layer {layer_number} are duplicates "
-                f"({relation}); merged into neuron {keeper}"))
+                f"neurons {keeper + 1} and {neuron + 1} of layer {layer_number} are duplicates "
+                f"({relation}); merged into neuron {keeper + 1}"))
             changed = True
 
     # Dead neurons: zero their incoming weights and bias.
@@ -205,7 +205,7 @@ def _reduce_layer(editable, index, steps):
         editable.weights[index][neuron] = [zero] * len(row)
         editable.bias[index][neuron] = zero
         steps.append(ReductionStep("dead", layer_number, (neuron,),
-                                   f"neuron {neuron} of layer {layer_number} has zero outgoing "
+                                   f"neuron {neuron + 1} of layer {layer_number} has zero outgoing "
                                    "weights; its incoming weights and bias were set to zero"))
         changed = True
     return changed

@@ -28,7 +28,11 @@ from symequiv.verdicts import ParameterWitness
 
 
 def affine_relation_text(field, scale, shift, keeper, neuron):
-    """Render ``h_neuron = scale h_keeper + shift`` readably, such as ``h_3 = 1 - h_0``."""
+    """Render ``h_neuron = scale h_keeper + shift`` readably, such as ``h_4 = 1 - h_1``.
+
+    ``keeper`` and ``neuron`` are 0-based indices; the text numbers neurons from 1.
+    """
+    keeper, neuron = keeper + 1, neuron + 1
     scale_text = str(field.to_expr(scale))
     shift_expr = field.to_expr(shift)
     term = {"1": f"h_{keeper}", "-1": f"-h_{keeper}"}.get(scale_text,
@@ -87,7 +91,7 @@ def _candidates(network, index):
             else:
                 new_row = [zero] * layer.input_dimension
                 change = "incoming weights set to 0"
-            yield (f"neuron {neuron} of layer {number} has zero outgoing weights, so its "
+            yield (f"neuron {neuron + 1} of layer {number} has zero outgoing weights, so its "
                    f"incoming weights do not affect f; {change}",
                    _with_row(layer, neuron, new_row, bias), following)
             continue
@@ -96,7 +100,8 @@ def _candidates(network, index):
             if value is None or (value != zero and not following.has_bias):
                 continue
             moved_bias = [entry + weight * value for entry, weight in zip(following.bias, column)]
-            yield (f"neuron {neuron} of layer {number} is the constant {field.to_expr(value)}; "
+            yield (f"neuron {neuron + 1} of layer {number} is the constant "
+                   f"{field.to_expr(value)}; "
                    "moved into the next bias and given nonzero incoming weights",
                    _with_row(layer, neuron, _unit_row(field, layer.input_dimension), bias),
                    _with_column(following, neuron, [zero] * len(column), moved_bias))
@@ -124,8 +129,8 @@ def _duplicate_candidates(layer, following, number):
         bias = [entry + shift * weight for entry, weight in zip(merged.bias, column)]
         merged = _with_column(merged, neuron, [field.zero] * len(column), bias)
         relation = affine_relation_text(field, latent_scale, shift, keeper, neuron)
-        yield (f"neurons {keeper} and {neuron} of layer {number} are duplicates ({relation}); "
-               f"merged into neuron {keeper}", layer, merged)
+        yield (f"neurons {keeper + 1} and {neuron + 1} of layer {number} are duplicates "
+               f"({relation}); merged into neuron {keeper + 1}", layer, merged)
 
 
 def _bypass_candidates(layer, following, number):
@@ -171,7 +176,7 @@ def _bypass_candidates(layer, following, number):
             compensated = [entry - weight * constant
                            for entry, weight in zip(following.bias, first_column)]
             term = "t" if bypass == 1 else f"{bypass} t"
-            yield (f"neurons {first} and {second} of layer {number} form a linear bypass "
+            yield (f"neurons {first + 1} and {second + 1} of layer {number} form a linear bypass "
                    f"(sigma(t) - sigma(-t) = {term}); their biases were shifted and the "
                    "next bias compensates", shifted, following.with_parameters(
                        following.weights, compensated))
@@ -184,7 +189,7 @@ def _bypass_candidates(layer, following, number):
             for neuron in (first, second):
                 halved = _with_column(halved, neuron,
                                       [value / 2 for value in _column(following, neuron)])
-            yield (f"neurons {first} and {second} of layer {number} form a linear bypass; "
+            yield (f"neurons {first + 1} and {second + 1} of layer {number} form a linear bypass; "
                    "scaling both rows by 2 and their outgoing weights by 1/2 keeps f",
                    doubled, halved)
 

@@ -223,6 +223,22 @@ class DenseLayer(Layer):
             return _match_affine(self, target)
         return match_rows(self.row_matcher, self.rows, target.rows)
 
+    def explain_mismatch(self, target, element):
+        if not (self.activation is None or self.activation.is_identity):
+            return None
+        expected = self.postcompose(element)
+        field = self.field
+        for index, ((row, bias), (other_row, other_bias)) in enumerate(
+                zip(expected.rows, target.rows), start=1):
+            if row != other_row or bias != other_bias:
+                def text(values, constant):
+                    entries = ", ".join(str(field.to_expr(value)) for value in values)
+                    return f"({entries}; bias {field.to_expr(constant)})"
+                return (f"row {index} of the transformed layer is "
+                        f"{text(other_row, other_bias)} but the original layer needs "
+                        f"{text(row, bias)}")
+        return None
+
     def relation_holds(self, target, element):
         if self.activation is None or self.activation.is_identity:
             expected = self.postcompose(element)

@@ -180,6 +180,13 @@ class Layer(abc.ABC):
         For an output layer ``element`` is an :class:`AffineMap` on the output space.
         """
 
+    def explain_mismatch(self, target, element):
+        """Describe where ``target`` differs from ``element`` after ``self``, or return None.
+
+        Called only after :meth:`relation_holds` returned False, for messages.
+        """
+        return None
+
     @abc.abstractmethod
     def same_parameters(self, other):
         """Return True when the two layers have equal parameters."""

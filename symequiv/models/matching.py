@@ -196,10 +196,11 @@ def match_rows(matcher, source_rows, target_rows):
     for key, targets in target_buckets.items():
         sources = buckets.get(key, ())
         if len(sources) != len(targets):
-            return Match(
-                None, complete,
-                reason=_mismatch_reason(matcher, key, targets, sources),
-            )
+            reason = _mismatch_reason(matcher, key, targets, sources)
+            if matcher.field.symbols:
+                reason += ("; with free symbols this is not a proof, since rows can agree "
+                           "for special values of the symbols")
+            return Match(None, complete, reason=reason)
 
     assignment = [None] * size
     for key, targets in target_buckets.items():
@@ -219,12 +220,13 @@ def match_rows(matcher, source_rows, target_rows):
                                              target_buckets, fixed, element)
     reasons = []
     if ambiguous:
-        groups = [", ".join(str(index) for index in sources) for sources in ambiguous.values()]
+        groups = [", ".join(str(index + 1) for index in sources)
+                  for sources in ambiguous.values()]
         reasons.append("neurons equal " + _SCALE_WORDS.get(matcher.scale_set, "up to symmetry")
                        + ": " + "; ".join(f"{{{group}}}" for group in groups))
     if fixed:
         reasons.append("constant neurons whose latent map is free: "
-                       + ", ".join(str(index) for index in fixed))
+                       + ", ".join(str(index + 1) for index in fixed))
     return Match(element, complete and exhaustive, False, alternatives, "; ".join(reasons))
 
 
@@ -237,7 +239,7 @@ def _mismatch_reason(matcher, key, targets, sources):
         what = "the same constant value"
     else:
         what = f"constant output with bias {_format(key[1])}"
-    neurons = ", ".join(str(index) for index in targets)
+    neurons = ", ".join(str(index + 1) for index in targets)
     return (f"{len(targets)} neuron(s) of the transformed layer ({neurons}) but "
             f"{len(sources)} of the original layer have {what}, {words}")
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import difflib
+
 from symequiv.errors import InputError, TheoryError
 
 
@@ -27,7 +29,10 @@ class Context:
     def allow(self, table, allowed, key):
         extra = sorted(set(table) - set(allowed))
         if extra:
-            raise self.error(key, f"unknown key(s) {extra}; allowed: {sorted(allowed)}", extra)
+            guesses = difflib.get_close_matches(extra[0], list(allowed), n=1)
+            hint = f" (did you mean {guesses[0]!r}?)" if guesses else ""
+            raise self.error(key, f"unknown key(s) {extra}{hint}; allowed: {sorted(allowed)}",
+                             extra)
 
     def wrap(self, error, key):
         if isinstance(error, InputError):

@@ -462,8 +462,8 @@ def test_monomial_rejects_zero_scale(scale):
 
 def test_monomial_rejects_invalid_scale():
     expect_error(ExpressionError, {"monomial": [[1, 1.5], [0, 2]]}, 2,
-                 "action: monomial scale: the float 1.5 is not exact; write it as a string such "
-                 "as \"1/10\" or use a weights file for floating-point parameters")
+                 "action: monomial scale: the float 1.5 is not exact; write the number as a string "
+                 "such as \"3/2\"")
 
 
 @pytest.mark.parametrize(

@@ -58,7 +58,7 @@ def test_dead_neuron_prints_theta_star(capsys):
     assert "derivation at theta: no latent action" in lines
     start = lines.index("reparameterization theta* (same function):")
     assert lines[start + 1:start + 6] == [
-        "  neuron 4 of layer 1 has zero outgoing weights; its incoming weights and bias were "
+        "  neuron 5 of layer 1 has zero outgoing weights; its incoming weights and bias were "
         "set to zero",
         "  W1 = [[1, 2], [2, 1], [1, -3], [-3, 1], [0, 0]]",
         "  b1 = [1/2, 1/2, -1, -1, 0]",
@@ -75,7 +75,7 @@ def test_gelu_bypass_has_no_latent_action(capsys):
     assert status == 1
     lines = out.splitlines()
     assert "derivation at theta: no latent action" in lines
-    assert ("  for the generator s, layer f_1: 1 neuron(s) of the transformed layer (0) but 0 "
+    assert ("  for the generator s, layer f_1: 1 neuron(s) of the transformed layer (1) but 0 "
             "of the original layer have normalized row (0, 1, 0), exactly") in lines
     assert "rho_1(s) =" not in out
 

@@ -197,15 +197,19 @@ def test_mixed_files_in_child_process(tmp_path):
                                           "such file or directory"]
 
 
-def test_json_with_bad_file_prints_good(tmp_path, capsys):
+def test_json_with_bad_file_lists_its_error(tmp_path, capsys):
     good = THEORIES / "tanh-swap.toml"
     bad = tmp_path / "missing.toml"
 
     status, out, err = run_in_process(capsys, "verify", "--json", bad, good)
 
     assert status == 2
-    assert [report["name"] for report in json.loads(out)] == ["tanh-swap"]
-    assert err.startswith(f"symequiv: error: {bad}: ")
+    data = json.loads(out)
+    assert len(data) == 2
+    assert data[0] == {"source": str(bad),
+                       "error": f"{bad}: cannot read the file: No such file or directory"}
+    assert data[1]["name"] == "tanh-swap"
+    assert err == f"symequiv: error: {data[0]['error']}\n"
 
 
 @pytest.mark.parametrize("order", ["bad-then-failing", "failing-then-bad"])

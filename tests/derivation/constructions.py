@@ -135,9 +135,9 @@ b2 = ["-2*a/(a^2-1)"]
 
 
 def saturated_tanh_swap():
-    r"""Return tanh-swap with the biases of neurons 2 and 3 set to 1000 and 1001.
+    r"""Return tanh-swap with the biases of neurons 3 and 4 set to 1000 and 1001.
 
-    The swap sends neuron 2's row to (-3, 1, 1000), which no neuron has, and
+    The swap sends neuron 3's row to (-3, 1, 1000), which no neuron has, and
     Sussmann's conditions hold (nonzero weights, no two rows equal up to sign),
     so the theorem refutes equivariance. On the sampled inputs both neurons
     equal 1 to about 860 digits, so no ball computed with 512 bits separates

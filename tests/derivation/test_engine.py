@@ -11,6 +11,7 @@ import pytest
 import symequiv
 from symequiv.actions.maps import DenseMatrix, MonomialMatrix, identity_affine
 from symequiv.derivation.engine import DerivationStatus, derive
+from symequiv.errors import InputError
 from tests.derivation.constructions import CYCLIC_LIFT, OCTAGON, ORDER_FOUR_LIFT
 from tests.derivation.reference import (
     BUNDLED,
@@ -80,7 +81,7 @@ def test_derive_bundled_monomial_latent_actions(name):
 
 
 def test_derive_tanh_swap_pair_swap():
-    """tanh-swap: rho_1(s) permutes the hidden neurons as [1, 0, 3, 2], with no signs or shift."""
+    """tanh-swap: rho_1(s) permutes the hidden neurons as (1 2)(3 4), with no signs or shift."""
     theory = load_bundled("tanh-swap")
 
     derivation = derive(theory.network, theory.action)
@@ -210,19 +211,19 @@ def test_derive_octagon_rotation_cycle():
     [
         pytest.param(
             "gelu-bypass",
-            "for the generator s, layer f_1: 1 neuron(s) of the transformed layer (0) but 0 "
+            "for the generator s, layer f_1: 1 neuron(s) of the transformed layer (1) but 0 "
             "of the original layer have normalized row (0, 1, 0), exactly",
             id="gelu-bypass",
         ),
         pytest.param(
             "tanh-not-equivariant",
-            "for the generator s, layer f_1: 1 neuron(s) of the transformed layer (0) but 0 "
+            "for the generator s, layer f_1: 1 neuron(s) of the transformed layer (1) but 0 "
             "of the original layer have normalized row (2, 1, 1), up to sign",
             id="tanh-not-equivariant",
         ),
         pytest.param(
             "tanh-dead-neuron",
-            "for the generator s, layer f_1: 1 neuron(s) of the transformed layer (4) but 0 "
+            "for the generator s, layer f_1: 1 neuron(s) of the transformed layer (5) but 0 "
             "of the original layer have normalized row (7, 5, 2), up to sign",
             id="tanh-dead-neuron",
         ),
@@ -444,3 +445,26 @@ def test_derive_steps_hold_adjoint_parameters():
     assert first == ((2, 1), (1, 2), (-3, 1), (1, -3))
     assert last == ((2, 1, -1, 3), (1, 2, 3, -1))
     assert step.generator == "s"
+
+
+def test_latent_map_rejects_layer_out_of_range():
+    derivation = load_bundled("tanh-swap").derive()
+
+    with pytest.raises(InputError, match=r"layer must be a hidden layer from 1 to 1, got 0"):
+        derivation.latent_map(0, "s")
+    with pytest.raises(InputError, match=r"layer must be a hidden layer from 1 to 1, got 2"):
+        derivation.latent_map(2, "s")
+
+
+def test_latent_map_rejects_unknown_generator():
+    derivation = load_bundled("tanh-swap").derive()
+
+    with pytest.raises(InputError, match=r"unknown generator 'zz'; the generators are s"):
+        derivation.latent_map(1, "zz")
+
+
+def test_latent_map_of_failed_derivation_raises():
+    derivation = load_bundled("gelu-bypass").derive()
+
+    with pytest.raises(InputError, match=r"^no latent action was derived: for the generator s"):
+        derivation.latent_map(1, "s")

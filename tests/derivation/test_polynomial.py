@@ -40,7 +40,7 @@ def test_decide_polynomial_refutes_cubic():
     assert verdict.status is Status.REFUTED
     assert verdict.method == "polynomial identity"
     assert verdict.reason.startswith("f(g x) - g f(x) is the nonzero polynomial ")
-    assert verdict.reason.endswith(" in coordinate 0 for g = s")
+    assert verdict.reason.endswith(" in coordinate 1 for g = s")
     witness = verdict.witness
     assert isinstance(witness, InputWitness)
     assert witness.exact

@@ -120,8 +120,10 @@ def test_relate_rejects_changed_output_weight():
     assert relation.complete
     assert relation.unique is False
     assert relation.failure_layer == 2
-    assert relation.failure == ("the output layer f_2 does not satisfy the relation with the "
-                                "required output map")
+    assert relation.failure == ("the output layer f_2 is not equivariant for the latent action "
+                                "found before it: row 1 of the transformed layer is "
+                                "(-2, -1, 3; bias 2) but the original layer needs "
+                                "(-2, -2, 3; bias 2)")
 
 
 def test_relate_rejects_changed_hidden_bias():
@@ -138,12 +140,12 @@ def test_relate_rejects_changed_hidden_bias():
     assert relation.complete
     assert relation.chains == ()
     assert relation.failure_layer == 1
-    assert relation.failure.startswith("1 neuron(s) of the transformed layer (2) but 0 of the "
+    assert relation.failure.startswith("1 neuron(s) of the transformed layer (3) but 0 of the "
                                        "original layer have normalized row")
 
 
 def _network_with_zero_neurons():
-    r"""tanh network whose neurons 2 and 3 are zero rows with zero outgoing weights.
+    r"""tanh network whose neurons 3 and 4 are zero rows with zero outgoing weights.
 
     Both compute tanh(0) = 0, so any signed permutation of the two relates
     :math:`\theta` to itself: the 8 elements of the dihedral group of order 8.

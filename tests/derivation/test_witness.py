@@ -137,3 +137,19 @@ def test_specialize_keeps_remaining_symbols():
     assert set(network.field.symbols) == set(rest)
     assert network.depth == theory.network.depth
 
+
+
+def test_witness_prints_enough_digits_to_separate():
+    """A bias changed by 10^-40 moves f(g x) by about that much, so ten digits would print
+    both sides alike; the printed enclosures must differ."""
+    text = bundled_text("tanh-swap").replace('b1 = ["1/2", "1/2", -1, -1]',
+                                             'b1 = ["1/2 + 10^-40", "1/2", -1, -1]')
+    theory = symequiv.loads(text)
+
+    witness = search_input_witness(theory.network, theory.action)
+
+    assert witness is not None
+    left_midpoint = witness.left.split(" +/- ")[0]
+    right_midpoint = witness.right.split(" +/- ")[0]
+    assert left_midpoint != right_midpoint
+    assert len(left_midpoint) > 40

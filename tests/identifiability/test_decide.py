@@ -53,14 +53,14 @@ def test_bundled_theory_without_witness(name, status, method, reason):
 
 
 @pytest.mark.parametrize("name, description", [
-    ("gelu-bypass", "neurons 0 and 1 of layer 1 form a linear bypass (sigma(t) - sigma(-t) = "
+    ("gelu-bypass", "neurons 1 and 2 of layer 1 form a linear bypass (sigma(t) - sigma(-t) = "
                     "t); their biases were shifted and the next bias compensates"),
-    ("relu-bypass", "neurons 0 and 1 of layer 1 form a linear bypass (sigma(t) - sigma(-t) = "
+    ("relu-bypass", "neurons 1 and 2 of layer 1 form a linear bypass (sigma(t) - sigma(-t) = "
                     "t); their biases were shifted and the next bias compensates"),
-    ("tanh-dead-neuron", "neuron 4 of layer 1 has zero outgoing weights, so its incoming "
+    ("tanh-dead-neuron", "neuron 5 of layer 1 has zero outgoing weights, so its incoming "
                          "weights do not affect f; incoming weights set to 0"),
-    ("sigmoid-opposite-duplicate", "neurons 0 and 3 of layer 1 are duplicates (h_3 = 1 - h_0); "
-                                   "merged into neuron 0"),
+    ("sigmoid-opposite-duplicate", "neurons 1 and 4 of layer 1 are duplicates (h_4 = 1 - h_1); "
+                                   "merged into neuron 1"),
 ])
 def test_bundled_theory_refuted_by_second_parameter(name, description):
     verdict = decide_identifiability(load_bundled(name).network)
@@ -98,15 +98,15 @@ def test_irreducible_network_satisfies_all_conditions():
 
 @pytest.mark.parametrize("changes, failure", [
     pytest.param({"W2": "[[1, 2, 3, 0], [2, 1, -1, 0]]"},
-                 "(i) neuron 3 has zero outgoing weights c_3", id="i-zero-outgoing-column"),
+                 "(i) neuron 4 has zero outgoing weights c_4", id="i-zero-outgoing-column"),
     pytest.param({"W1": "[[1, 2], [2, 1], [0, 0], [-3, 1]]"},
-                 "(ii) neuron 2 has zero incoming weights w_2", id="ii-zero-incoming-row"),
+                 "(ii) neuron 3 has zero incoming weights w_3", id="ii-zero-incoming-row"),
     pytest.param({"W1": "[[1, 2], [2, 1], [1, -3], [-1, -2]]",
                   "b1": '["1/2", "1/2", -1, "-1/2"]'},
-                 "(iii) neurons 0 and 3 have (w, b) equal up to sign", id="iii-opposite-neurons"),
+                 "(iii) neurons 1 and 4 have (w, b) equal up to sign", id="iii-opposite-neurons"),
     pytest.param({"W1": "[[1, 2], [2, 1], [1, -3], [1, 2]]",
                   "b1": '["1/2", "1/2", -1, "1/2"]'},
-                 "(iii) neurons 0 and 3 have (w, b) equal up to sign", id="iii-equal-neurons"),
+                 "(iii) neurons 1 and 4 have (w, b) equal up to sign", id="iii-equal-neurons"),
 ])
 def test_one_violated_condition_is_named(changes, failure):
     network = tanh_network(**changes)
@@ -127,7 +127,7 @@ def test_irrational_constant_neuron_refuted():
 
     assert verdict.status is Status.REFUTED
     assert verdict.method == SUSSMANN
-    assert "(ii) neuron 2 has zero incoming weights w_2" in verdict.reason
+    assert "(ii) neuron 3 has zero incoming weights w_3" in verdict.reason
 
 
 def test_positive_multiple_is_not_duplicate():

@@ -25,7 +25,7 @@ def test_dead_neuron_is_zeroed():
     assert reduction.changed
     assert reduction.verified is True
     assert reduction.steps == (ReductionStep(
-        "dead", 1, (4,), "neuron 4 of layer 1 has zero outgoing weights; its incoming weights "
+        "dead", 1, (4,), "neuron 5 of layer 1 has zero outgoing weights; its incoming weights "
                          "and bias were set to zero"),)
     assert reduction.network.parameter_expressions() == {
         "W1": [[1, 2], [2, 1], [1, -3], [-3, 1], [0, 0]],
@@ -50,7 +50,7 @@ def test_constant_relu_neuron_moves_to_bias(bias, value, next_bias):
     assert reduction.verified is True
     assert [(step.kind, step.layer, step.neurons) for step in reduction.steps] == [
         ("constant", 1, (1,)), ("dead", 1, (1,))]
-    assert reduction.steps[0].description == (f"neuron 1 of layer 1 is the constant {value}; "
+    assert reduction.steps[0].description == (f"neuron 2 of layer 1 is the constant {value}; "
                                               "moved into the next bias")
     assert reduction.network.parameter_expressions() == {
         "W1": [[1], [0]], "b1": [0, 0], "W2": [[2, 0]], "b2": [next_bias]}
@@ -58,9 +58,9 @@ def test_constant_relu_neuron_moves_to_bias(bias, value, next_bias):
 
 
 @pytest.mark.parametrize("activation, second_row, second_bias, relation, merged", [
-    pytest.param('"tanh"', "[1, 2]", 1, "h_1 = h_0", 8, id="tanh-equal"),
-    pytest.param('"tanh"', "[-1, -2]", -1, "h_1 = -h_0", -2, id="tanh-opposite"),
-    pytest.param('"relu"', "[2, 4]", 2, "h_1 = 2 h_0", 13, id="relu-positive-multiple"),
+    pytest.param('"tanh"', "[1, 2]", 1, "h_2 = h_1", 8, id="tanh-equal"),
+    pytest.param('"tanh"', "[-1, -2]", -1, "h_2 = -h_1", -2, id="tanh-opposite"),
+    pytest.param('"relu"', "[2, 4]", 2, "h_2 = 2 h_1", 13, id="relu-positive-multiple"),
 ])
 def test_duplicate_neurons_are_merged(activation, second_row, second_bias, relation, merged):
     network = small_network([2, 2, 1], activation, {
@@ -71,9 +71,9 @@ def test_duplicate_neurons_are_merged(activation, second_row, second_bias, relat
 
     assert reduction.verified is True
     assert reduction.steps == (
-        ReductionStep("duplicate", 1, (0, 1), f"neurons 0 and 1 of layer 1 are duplicates "
-                                              f"({relation}); merged into neuron 0"),
-        ReductionStep("dead", 1, (1,), "neuron 1 of layer 1 has zero outgoing weights; its "
+        ReductionStep("duplicate", 1, (0, 1), f"neurons 1 and 2 of layer 1 are duplicates "
+                                              f"({relation}); merged into neuron 1"),
+        ReductionStep("dead", 1, (1,), "neuron 2 of layer 1 has zero outgoing weights; its "
                                        "incoming weights and bias were set to zero"),
     )
     assert reduction.network.parameter_expressions() == {
@@ -85,15 +85,16 @@ def test_duplicate_neurons_are_merged(activation, second_row, second_bias, relat
 
 
 def test_opposite_sigmoid_neurons_merge():
-    """sigmoid(-z) = 1 - sigmoid(z), so column 3 moves into column 0 with a sign and the bias."""
+    """sigmoid(-z) = 1 - sigmoid(z), so the column of neuron 4 moves into that of neuron 1 with a
+    sign and the bias."""
     network = load_bundled("sigmoid-opposite-duplicate").network
 
     reduction = reduce_network(network)
 
     assert reduction.verified is True
     assert [step.description for step in reduction.steps] == [
-        "neurons 0 and 3 of layer 1 are duplicates (h_3 = 1 - h_0); merged into neuron 0",
-        "neuron 3 of layer 1 has zero outgoing weights; its incoming weights and bias were set "
+        "neurons 1 and 4 of layer 1 are duplicates (h_4 = 1 - h_1); merged into neuron 1",
+        "neuron 4 of layer 1 has zero outgoing weights; its incoming weights and bias were set "
         "to zero",
     ]
     assert reduction.network.parameter_expressions() == {

@@ -146,7 +146,7 @@ def test_match_finds_unique_latent_map(activation, source_rows, target_rows, ima
 # -- failed matches -------------------------------------------------------------------------
 
 
-def _missing(row_words, words, count_target=1, count_source=0, neurons="0"):
+def _missing(row_words, words, count_target=1, count_source=0, neurons="1"):
     return (f"{count_target} neuron(s) of the transformed layer ({neurons}) but {count_source} "
             f"of the original layer have {row_words}, {words}")
 
@@ -229,34 +229,34 @@ def test_match_expression_activation_is_incomplete():
 
 AMBIGUOUS = [
     pytest.param(TANH, [(1, 1), (1, 1)],
-                 [((1, 0), (1, 1), (0, 0))], True, "neurons equal up to sign: {0, 1}",
+                 [((1, 0), (1, 1), (0, 0))], True, "neurons equal up to sign: {1, 2}",
                  id="tanh-duplicate-rows"),
     pytest.param(TANH, [(1, 1), (-1, -1)],
-                 [((1, 0), (-1, -1), (0, 0))], True, "neurons equal up to sign: {0, 1}",
+                 [((1, 0), (-1, -1), (0, 0))], True, "neurons equal up to sign: {1, 2}",
                  id="tanh-rows-equal-up-to-sign"),
     pytest.param(TANH, [(0, 0), (1, 2)],
                  [((0, 1), (-1, 1), (0, 0))], True,
-                 "constant neurons whose latent map is free: 0", id="tanh-zero-row"),
+                 "constant neurons whose latent map is free: 1", id="tanh-zero-row"),
     pytest.param(SIGMOID, [(0, 0)],
                  [((0,), (-1,), (1,))], True,
-                 "constant neurons whose latent map is free: 0", id="sigmoid-zero-row"),
+                 "constant neurons whose latent map is free: 1", id="sigmoid-zero-row"),
     pytest.param(RELU, [(1, 2), (2, 4)],
                  [((1, 0), (2, R(1, 2)), (0, 0))], True,
-                 "neurons equal up to a positive scale: {0, 1}", id="relu-parallel-rows"),
+                 "neurons equal up to a positive scale: {1, 2}", id="relu-parallel-rows"),
     pytest.param(CUBE, [(1, 1), (-2, -2)],
                  [((1, 0), (-8, R(-1, 8)), (0, 0))], True,
-                 "neurons equal up to a nonzero scale: {0, 1}", id="cube-parallel-rows"),
+                 "neurons equal up to a nonzero scale: {1, 2}", id="cube-parallel-rows"),
     pytest.param(GELU, [(1, 0), (1, 0)],
-                 [((1, 0), (1, 1), (0, 0))], True, "neurons equal exactly: {0, 1}",
+                 [((1, 0), (1, 1), (0, 0))], True, "neurons equal exactly: {1, 2}",
                  id="gelu-duplicate-rows"),
     pytest.param(RELU, [(0, -1), (0, -2)],
                  [((1, 0), (1, 1), (0, 0))], False,
-                 "neurons equal up to a positive scale: {0, 1}; "
-                 "constant neurons whose latent map is free: 0, 1",
+                 "neurons equal up to a positive scale: {1, 2}; "
+                 "constant neurons whose latent map is free: 1, 2",
                  id="relu-constant-zero-neurons"),
     pytest.param(RELU, [(0, 2), (0, 3)],
                  [((1, 0), (R(3, 2), R(2, 3)), (0, 0))], True,
-                 "neurons equal up to a positive scale: {0, 1}",
+                 "neurons equal up to a positive scale: {1, 2}",
                  id="relu-positive-constants"),
 ]
 

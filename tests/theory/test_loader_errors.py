@@ -90,6 +90,9 @@ ACTIVATION_FORMS = ('{ leaky_relu = "1/10" }, { power = 3 }, { expression = "...
 NAMED_ACTIVATIONS = "['gelu', 'identity', 'relu', 'sigmoid', 'silu', 'softplus', 'tanh']"
 PROPERTIES = ("['end_to_end_equivariant', 'identifiable', 'layerwise_after_reparameterization', "
               "'layerwise_equivariant']")
+NOT_A_SYMBOL = ("cannot be used as a free symbol, because it reads as a constant or variable "
+                "elsewhere (reserved: E, I, cos, e, i, inf, lambda, nan, oo, pi, sin, sqrt, t, x, "
+                "names starting with _)")
 
 
 def assert_rejected(text, kind, key, pattern):
@@ -165,7 +168,8 @@ def test_unknown_top_level_table():
                  "unknown parameter(s) ['c1']; expected ['W1', 'b1', 'W2', 'b2']",
                  id="parameters"),
     pytest.param(VALID + "\n[expect]\nequivariant = true\n", "expect",
-                 f"unknown key(s) ['equivariant']; allowed: {PROPERTIES}", id="expect"),
+                 f"unknown key(s) ['equivariant'] (did you mean 'layerwise_equivariant'?); "
+                 f"allowed: {PROPERTIES}", id="expect"),
 ])
 def test_unknown_key_in_table(text, key, message):
     assert_rejected(text, TheoryError, key, exactly(f"{key}: {message}"))
@@ -453,16 +457,14 @@ def test_non_finite_float_parameter(entry, name):
 
 def test_float_parameter_asks_for_exact_string():
     assert_rejected(with_b1("0.5"), ExpressionError, "parameters.b1[0]",
-                    exactly('parameters.b1[0]: the float 0.5 is not exact; write it as a string '
-                            'such as "1/10" or use a weights file for floating-point '
-                            "parameters"))
+                    exactly('parameters.b1[0]: the float 0.5 is not exact; write the number as '
+                            'a string such as "1/2"'))
 
 
 def test_float_in_action_asks_for_exact_string():
     assert_rejected(with_input_action("[[0, 1.0], [1, 0]]"), ExpressionError, "group.input.s",
                     exactly('group.input.s: the input action of s: row 0: the float 1.0 is not '
-                            'exact; write it as a string such as "1/10" or use a weights file '
-                            "for floating-point parameters"))
+                            'exact; write the number as a string such as "1"'))
 
 
 @pytest.mark.parametrize("entry", ['"nan"', '"inf"'])
@@ -470,8 +472,8 @@ def test_non_finite_name_is_not_a_symbol(entry):
     name = entry.strip('"')
 
     assert_rejected(with_b1(entry), ExpressionError, "parameters.b1[0]",
-                    exactly(f"parameters.b1[0]: '{name}' cannot be used as a free symbol at "
-                            f"'{name}' (position 0) in '{name}'"))
+                    exactly(f"parameters.b1[0]: '{name}' {NOT_A_SYMBOL} at '{name}' "
+                            f"(position 0) in '{name}'"))
 
 
 @pytest.mark.parametrize("entry, message", [
@@ -484,7 +486,7 @@ def test_non_finite_name_is_not_a_symbol(entry):
                  "'sqrt(-1)'", id="sqrt-negative"),
     pytest.param('"cos(1)"', "cos takes a rational multiple of pi, got 1 at 'cos' (position 0) "
                  "in 'cos(1)'", id="cos-not-rational-pi"),
-    pytest.param('"x"', "'x' cannot be used as a free symbol at 'x' (position 0) in 'x'",
+    pytest.param('"x"', f"'x' {NOT_A_SYMBOL} at 'x' (position 0) in 'x'",
                  id="reserved-symbol"),
 ])
 def test_invalid_number_entry(entry, message):
@@ -501,7 +503,7 @@ def test_invalid_number_entry(entry, message):
     pytest.param('"a.b"', "unexpected character '.' at position 1 in 'a.b'", id="attribute"),
     pytest.param('"exec(1)"', "unknown function 'exec' (allowed: cos, sin, sqrt) at 'exec' "
                  "(position 0) in 'exec(1)'", id="exec-call"),
-    pytest.param('"__class__"', "'__class__' cannot be used as a free symbol at '__class__' "
+    pytest.param('"__class__"', f"'__class__' {NOT_A_SYMBOL} at '__class__' "
                  "(position 0) in '__class__'", id="dunder-name"),
     pytest.param('"a[0]"', "unexpected character '[' at position 1 in 'a[0]'", id="subscript"),
 ])
