@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from symequiv.cli.common import print_error, print_json
 from symequiv.errors import SymequivError
-from symequiv.theory import load
 from symequiv.report import format_report, report_to_dict
+from symequiv.theory import load
 
 
 def add_parser(subparsers):
