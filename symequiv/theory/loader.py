@@ -17,10 +17,11 @@ from symequiv.theory.context import Context
 from symequiv.theory.group_section import build_action, read_group
 from symequiv.theory.model_section import build_network, read_model
 from symequiv.theory.parameters_section import build_field, read_parameters
+from symequiv.theory.search_section import read_search
 from symequiv.verification import PROPERTIES
 
 # Each top-level table has its own reader module; a new table is added here and there.
-FORMAT_SECTIONS = ("theory", "group", "model", "parameters", "expect")
+FORMAT_SECTIONS = ("theory", "group", "model", "parameters", "expect", "search")
 MAX_FILE_BYTES = 512 * 1024 * 1024
 
 
@@ -98,11 +99,14 @@ def _build(context, data):
     group = read_group(context, context.table(data, "group"), model)
     parameters = read_parameters(context, context.table(data, "parameters"), model)
     expectations = _read_expectations(context, context.table(data, "expect", required=False))
+    search = read_search(context, context.table(data, "search", required=False), parameters,
+                         expectations)
 
     field = build_field(context, parameters, group)
     network = build_network(context, field, model, parameters)
     action = build_action(context, field, group)
-    return Theory(name.strip(), description, network, action, expectations, source=context.source)
+    return Theory(name.strip(), description, network, action, expectations, source=context.source,
+                  search=search)
 
 
 # -- [expect] ------------------------------------------------------------------
