@@ -45,8 +45,8 @@ def add_parser(subparsers):
                         "(needs the dask extra)")
     parser.add_argument("--out", metavar="DIR",
                         help="directory for the counterexample theory files and the "
-                        "checkpoint (default: STEM-search next to the current directory's "
-                        "files, where STEM is the template's file name)")
+                        "checkpoint (default: STEM-search in the current directory, where STEM "
+                        "is the template's file name without .toml)")
     parser.add_argument("--checkpoint", metavar="FILE",
                         help=f"checkpoint file (default: DIR/{CHECKPOINT_NAME}); an existing "
                         "one for the same search is resumed")
@@ -105,9 +105,13 @@ def run(arguments):
     if progress is not None:
         progress.finish()
     if arguments.json:
-        print_json(search_result_to_dict(result, template))
+        data = search_result_to_dict(result, template)
+        data["checkpoint"] = checkpoint
+        print_json(data)
     else:
-        print("\n".join(format_search_result(result, template)))
+        lines = format_search_result(result, template)
+        lines.append(f"  checkpoint: {checkpoint} (run the same command again to reuse it)")
+        print("\n".join(lines))
     return 0 if result.proved else 1
 
 

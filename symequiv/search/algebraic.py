@@ -42,8 +42,8 @@ from __future__ import annotations
 
 import itertools
 import math
-from fractions import Fraction
 
+import flint
 import sympy
 
 from symequiv.derivation.polynomial import MAX_MONOMIALS, network_degree
@@ -52,6 +52,10 @@ from symequiv.search.strategies import CandidateStream, exhaustive_points
 
 MAX_PATTERNS = 20_000
 MAX_SYSTEMS = 20_000
+# Solutions kept per system, keyed by the values of the symbols in its equations.
+MAX_CACHED_SOLUTIONS = 4096
+
+_ZERO = flint.fmpq(0)
 
 
 def algebraic_stream(template):
@@ -81,7 +85,7 @@ def algebraic_stream(template):
                   if constraint.relation == "="]
     linearized = _systems_with_constraints(systems, equalities, template.symbols)
     domains = template.settings.domains
-    points = _round_robin([system.points(domains) for system in linearized])
+    points = _distinct(_round_robin([system.points(domains) for system in linearized]))
     return CandidateStream(points, None, tuple(notes))
 
 
@@ -273,28 +277,34 @@ class _LinearizedSystem:
     The *determined* symbols are chosen so that no monomial contains two of them or
     a power of one: once the other symbols take grid values, the equations are
     linear in the determined ones and Gauss-Jordan elimination over the rationals
-    gives every solution. Nonlinear systems thus never reach a symbolic solver.
+    gives every solution (computed with python-flint's exact ``fmpq_mat.rref``).
+    Nonlinear systems thus never reach a symbolic solver.
+
+    Parameters
+    ----------
+    equations : sequence of tuple
+        Each equation as its terms ``(exponents, coefficient)``, from :func:`_terms`.
+    size : int
+        The number of symbols.
     """
 
-    def __init__(self, equations, names):
-        generators = [sympy.Symbol(name, real=True) for name in names]
-        self.names = tuple(names)
-        self.equations = []
-        for equation in equations:
-            polynomial = sympy.Poly(equation, *generators, domain="QQ")
-            self.equations.append(tuple(
-                (tuple(int(power) for power in monomial),
-                 Fraction(int(coefficient.numerator), int(coefficient.denominator)))
-                for monomial, coefficient in polynomial.terms()))
+    def __init__(self, equations, size):
+        self.equations = tuple(equations)
+        self.size = size
         self.determined = self._choose_determined()
+        determined = set(self.determined)
+        # The enumerated symbols that occur in an equation; the solution depends on them only.
+        self.involved = tuple(sorted(
+            {position for terms in self.equations for monomial, _ in terms
+             for position, power in enumerate(monomial) if power} - determined))
 
     def _choose_determined(self):
         # Symbols in more equations first: each one solved for is one fewer to enumerate.
         counts = [sum(1 for terms in self.equations if any(monomial[position]
                                                            for monomial, _ in terms))
-                  for position in range(len(self.names))]
+                  for position in range(self.size)]
         chosen = []
-        for position in sorted(range(len(self.names)), key=lambda index: (-counts[index], index)):
+        for position in sorted(range(self.size), key=lambda index: (-counts[index], index)):
             if counts[position] == 0:
                 continue
             trial = chosen + [position]
@@ -304,101 +314,145 @@ class _LinearizedSystem:
         return tuple(sorted(chosen))
 
     def points(self, domains):
-        """Yield the grid points that satisfy every equation, smallest enumerated values first."""
-        allowed = [set(domain.values) for domain in domains]
-        determined = self.determined
-        fixed = {position: domains[position].values[0] for position in determined}
-        for point in exhaustive_points(domains, fixed):
-            solution = _solve_linear(self._linear_rows(point), len(determined))
-            if solution is None:
-                continue
-            pivots, free = solution
-            free_domains = [domains[determined[column]] for column in free]
-            for free_values in exhaustive_points(free_domains):
-                values = list(point)
-                for column, value in zip(free, free_values):
-                    values[determined[column]] = value
-                for column, (constant, coefficients) in pivots.items():
-                    values[determined[column]] = constant - sum(
-                        coefficient * free_values[index]
-                        for index, coefficient in coefficients.items())
-                if all(values[position] in allowed[position] for position in determined):
-                    yield tuple(values)
+        """Yield the grid points that satisfy every equation, smallest enumerated values first.
 
-    def _linear_rows(self, point):
-        """Substitute the enumerated values; returns rows ``[c_1, ..., c_k, constant]``."""
+        NOTE: every grid point of the enumerated symbols costs one exact solve, even
+        where the equations have no solution on the grid, so a system with many
+        enumerated symbols can take long between points; hidden widths of 4 and more
+        give thousands of such systems.
+        """
+        determined = self.determined
+        exact = {value: flint.fmpq(value.numerator, value.denominator)
+                 for domain in domains for value in domain.values}
+        fixed = {position: domains[position].values[0] for position in determined}
+        completions = {}
+        for point in exhaustive_points(domains, fixed):
+            key = tuple(point[position] for position in self.involved)
+            if key not in completions:
+                if len(completions) >= MAX_CACHED_SOLUTIONS:
+                    completions.clear()
+                completions[key] = self._completions(point, domains, exact)
+            for solved in completions[key]:
+                values = list(point)
+                for position, value in zip(determined, solved):
+                    values[position] = value
+                yield tuple(values)
+
+    def _completions(self, point, domains, exact):
+        """Return the values of the determined symbols, on their grid, that solve the equations."""
+        determined = self.determined
+        solution = _solve_linear(self._linear_rows(point, exact), len(determined))
+        if solution is None:
+            return ()
+        pivots, free = solution
+        allowed = [{exact[value]: value for value in domains[position].values}
+                   for position in determined]
+        free_domains = [domains[determined[column]] for column in free]
+        result = []
+        for free_values in exhaustive_points(free_domains):
+            solved = [None] * len(determined)
+            for column, value in zip(free, free_values):
+                solved[column] = exact[value]
+            for column, (constant, coefficients) in pivots.items():
+                total = constant
+                for index, coefficient in coefficients:
+                    total -= coefficient * exact[free_values[index]]
+                solved[column] = total
+            if all(value in allowed[column] for column, value in enumerate(solved)):
+                result.append(tuple(allowed[column][value]
+                                    for column, value in enumerate(solved)))
+        return tuple(result)
+
+    def _linear_rows(self, point, exact):
+        """Substitute the enumerated values; returns the rows ``[c_1, ..., c_k, constant]``."""
         column_of = {position: column for column, position in enumerate(self.determined)}
+        width = len(self.determined) + 1
         rows = []
         for terms in self.equations:
-            row = [Fraction(0)] * (len(self.determined) + 1)
+            row = [_ZERO] * width
             for monomial, coefficient in terms:
                 value = coefficient
-                column = None
+                column = width - 1
                 for position, power in enumerate(monomial):
                     if not power:
                         continue
                     if position in column_of:
                         column = column_of[position]
                     else:
-                        value *= point[position] ** power
-                row[-1 if column is None else column] += value
+                        value *= exact[point[position]] ** power
+                row[column] += value
             rows.append(row)
         return rows
 
 
+def _terms(equation, generators):
+    """The terms ``(exponents, coefficient)`` of a polynomial equation in ``generators``."""
+    polynomial = sympy.Poly(equation, *generators, domain="QQ")
+    return tuple((tuple(int(power) for power in monomial),
+                  flint.fmpq(int(coefficient.numerator), int(coefficient.denominator)))
+                 for monomial, coefficient in polynomial.terms())
+
+
 def _solve_linear(rows, unknowns):
-    r"""Solve :math:`A y + c = 0` exactly by Gauss-Jordan elimination.
+    r"""Solve :math:`A y + c = 0` exactly, by the reduced row echelon form (python-flint).
 
     Returns
     -------
     tuple or None
         None when inconsistent; otherwise ``(pivots, free)``: ``pivots`` maps a
-        pivot column to ``(constant, {free index: coefficient})`` with
+        pivot column to ``(constant, ((free index, coefficient), ...))`` with
         :math:`y_{pivot} = constant - \sum coefficient \cdot y_{free}`, and
         ``free`` lists the free columns.
     """
-    rows = [list(row) for row in rows]
+    if not rows:
+        return {}, list(range(unknowns))
+    width = unknowns + 1
+    matrix = flint.fmpq_mat(len(rows), width, [entry for row in rows for entry in row])
+    reduced, rank = matrix.rref()
     pivot_columns = []
-    rank = 0
-    for column in range(unknowns):
-        pivot = next((index for index in range(rank, len(rows)) if rows[index][column] != 0),
-                     None)
-        if pivot is None:
-            continue
-        rows[rank], rows[pivot] = rows[pivot], rows[rank]
-        lead = rows[rank][column]
-        rows[rank] = [entry / lead for entry in rows[rank]]
-        for index, row in enumerate(rows):
-            if index != rank and row[column] != 0:
-                factor = row[column]
-                rows[index] = [entry - factor * pivot_entry
-                               for entry, pivot_entry in zip(row, rows[rank])]
+    for index in range(rank):
+        column = next(column for column in range(width) if reduced[index, column] != 0)
+        if column == unknowns:
+            return None
         pivot_columns.append(column)
-        rank += 1
-    if any(row[-1] != 0 for row in rows[rank:]):
-        return None
     free = [column for column in range(unknowns) if column not in pivot_columns]
     pivots = {}
     for index, column in enumerate(pivot_columns):
-        row = rows[index]
-        pivots[column] = (-row[-1], {position: row[free_column]
-                                     for position, free_column in enumerate(free)
-                                     if row[free_column] != 0})
+        pivots[column] = (-reduced[index, unknowns], tuple(
+            (position, reduced[index, free_column]) for position, free_column in enumerate(free)
+            if reduced[index, free_column] != 0))
     return pivots, free
 
 
 def _systems_with_constraints(systems, equalities, names):
     """Attach the constraint equalities to every system and linearize them, without repeats."""
+    generators = [sympy.Symbol(name, real=True) for name in names]
     extra = {sympy.expand(equation) for equation in equalities}
+    terms = {}
     linearized = {}
     for system in systems:
         if system is None:
             # A constant equation such as 1 = 0: no point of the family is equivariant.
             continue
         equations = frozenset(system) | extra
-        if equations not in linearized:
-            linearized[equations] = _LinearizedSystem(sorted(equations, key=str), names)
+        if equations in linearized:
+            continue
+        for equation in equations:
+            if equation not in terms:
+                terms[equation] = _terms(equation, generators)
+        linearized[equations] = _LinearizedSystem(
+            [terms[equation] for equation in sorted(equations, key=str)], len(names))
     return [linearized[key] for key in sorted(linearized, key=_system_order)]
+
+
+def _distinct(points):
+    """Yield each point once: solution sets of different patterns overlap."""
+    seen = set()
+    for point in points:
+        key = ",".join(f"{value.numerator}/{value.denominator}" for value in point)
+        if key not in seen:
+            seen.add(key)
+            yield point
 
 
 def _round_robin(iterators):

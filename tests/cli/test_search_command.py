@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import signal
 import subprocess
@@ -10,6 +11,8 @@ import time
 
 import pytest
 
+from symequiv.cli.search_command import ProgressBar
+from symequiv.search.runner import SearchProgress
 from tests.cli.runner import ROOT, THEORIES, run_symequiv
 
 TEMPLATES = ROOT / "templates"
@@ -35,6 +38,8 @@ def test_counterexample_found_and_proved(tmp_path):
     assert f"    proved: {path} verifies; 4 claims hold" in lines
     verified = run_symequiv("verify", path)
     assert verified.returncode == 0, verified.stdout + verified.stderr
+    assert lines[-1] == (f"  checkpoint: {tmp_path / 'checkpoint.jsonl'} (run the same "
+                         "command again to reuse it)")
     assert (tmp_path / "checkpoint.jsonl").exists()
 
 
@@ -132,7 +137,7 @@ def test_checkpoint_of_other_search_exits_2(tmp_path):
 
 def comparable(stdout):
     data = json.loads(stdout)
-    for key in ("executor", "search_seconds", "proof_seconds", "resumed_chunks"):
+    for key in ("executor", "search_seconds", "proof_seconds", "resumed_chunks", "checkpoint"):
         data.pop(key)
     for found in data["counterexamples"]:
         if found["proof"] is not None:
@@ -166,3 +171,17 @@ def test_interrupted_search_resumes(tmp_path):
     assert resumed.returncode == 0, resumed.stderr
     assert json.loads(resumed.stdout)["resumed_chunks"] >= 3
     assert comparable(resumed.stdout) == comparable(uninterrupted.stdout)
+
+
+def test_progress_bar_draws_in_place():
+    stream = io.StringIO()
+    bar = ProgressBar(stream, interval=0)
+
+    bar(SearchProgress(visited=64, total=256, evaluated=40, counterexamples=1, elapsed=2.0))
+    bar(SearchProgress(visited=128, total=None, evaluated=80, counterexamples=2, elapsed=4.0))
+    bar.finish()
+
+    assert stream.getvalue() == (
+        "\r[#######.......................] 64/256 candidates, 40 evaluated, "
+        "1 counterexample(s), 20/s\x1b[K"
+        "\r128 candidates, 80 evaluated, 2 counterexample(s), 20/s\x1b[K\n")
