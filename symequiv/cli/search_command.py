@@ -23,6 +23,7 @@ def add_parser(subparsers):
         "when a counterexample was found and proved, 1 when none was, 2 for bad input, 130 "
         "when interrupted (run the same command again to resume).")
     parser.add_argument("file", metavar="FILE", help="a theory file with free symbols (TOML)")
+
     parser.add_argument("--question", choices=[member.value for member in Question],
                         help="what makes a counterexample (default: the file's, else "
                         "not_layerwise)")
@@ -36,6 +37,7 @@ def add_parser(subparsers):
     parser.add_argument("--stop-after", type=int, metavar="N", dest="stop_after",
                         help="stop after N counterexamples; 0 visits the whole budget "
                         "(default: the file's, else 1)")
+
     parser.add_argument("--workers", type=int, metavar="N",
                         help="worker processes (default: the available CPUs; 1 runs in "
                         "this process)")
@@ -43,6 +45,7 @@ def add_parser(subparsers):
                         help="evaluate on Dask: a LocalCluster on 127.0.0.1 started for the "
                         "run, or the scheduler at ADDRESS such as tcp://127.0.0.1:8786 "
                         "(needs the dask extra)")
+
     parser.add_argument("--out", metavar="DIR",
                         help="directory for the counterexample theory files and the "
                         "checkpoint (default: STEM-search in the current directory, where STEM "

@@ -2,7 +2,7 @@ r"""The algebraic strategy: visit only grid points where end-to-end equivariance
 
 End-to-end equivariance :math:`f(\rho_{in}(g) x) = \rho_{out}(g) f(x)` is
 imposed as polynomial equations on the free symbols, and the search visits the
-grid points on their solution set: some symbols are enumerated on the grid, and
+grid points on their solution set. Some symbols are enumerated on the grid, and
 the others, in which the equations are then linear, are solved for exactly
 (:class:`_LinearizedSystem`).
 
@@ -123,7 +123,10 @@ def _polynomial_equations(network, action):
 
 
 def _normalized(equations):
-    """Expand, drop zeros and fix signs; None when an equation is a nonzero constant."""
+    """Return the equations expanded, without zeros and with fixed signs.
+
+    Returns None when an equation is a nonzero constant, which no point satisfies.
+    """
     result = set()
     for equation in equations:
         expression = sympy.expand(equation)
@@ -246,7 +249,7 @@ def _matchings(terms, signs, pair_equations):
 
 
 def _affine_equations(pairs, rows, coefficients, bias_difference, q, r):
-    r"""The affine part :math:`b_2 - b'_2 + \sum C_t (q\, R_u \cdot X + r)` must vanish.
+    r"""Return the equations that make :math:`b_2 - b'_2 + \sum C_t (q\, R_u \cdot X + r)` vanish.
 
     The sum runs over the pairs :math:`(t, u)` with opposite rows, where
     :math:`C_t \sigma(R_t \cdot X) = C_t (p\,\sigma(R_u \cdot X) + q\, R_u \cdot X + r)`.
@@ -275,10 +278,10 @@ class _LinearizedSystem:
     r"""A polynomial system split into enumerated symbols and symbols solved for exactly.
 
     The *determined* symbols are chosen so that no monomial contains two of them or
-    a power of one: once the other symbols take grid values, the equations are
-    linear in the determined ones and Gauss-Jordan elimination over the rationals
-    gives every solution (computed with python-flint's exact ``fmpq_mat.rref``).
-    Nonlinear systems thus never reach a symbolic solver.
+    a power of one. Once the other symbols take grid values, the equations are
+    linear in the determined ones, and the exact reduced row echelon form
+    (python-flint's ``fmpq_mat.rref``) gives every solution. Nonlinear systems
+    thus never reach a symbolic solver.
 
     Parameters
     ----------
@@ -293,7 +296,7 @@ class _LinearizedSystem:
         self.size = size
         self.determined = self._choose_determined()
         determined = set(self.determined)
-        # The enumerated symbols that occur in an equation; the solution depends on them only.
+        # The solution depends only on the enumerated symbols that occur in an equation.
         self.involved = tuple(sorted(
             {position for terms in self.equations for monomial, _ in terms
              for position, power in enumerate(monomial) if power} - determined))
@@ -317,9 +320,9 @@ class _LinearizedSystem:
         """Yield the grid points that satisfy every equation, smallest enumerated values first.
 
         NOTE: every grid point of the enumerated symbols costs one exact solve, even
-        where the equations have no solution on the grid, so a system with many
-        enumerated symbols can take long between points; hidden widths of 4 and more
-        give thousands of such systems.
+        where the equations have no solution on the grid. A system with many
+        enumerated symbols can therefore take long between points, and hidden widths
+        of 4 and more give thousands of such systems.
         """
         determined = self.determined
         exact = {value: flint.fmpq(value.numerator, value.denominator)
@@ -386,7 +389,7 @@ class _LinearizedSystem:
 
 
 def _terms(equation, generators):
-    """The terms ``(exponents, coefficient)`` of a polynomial equation in ``generators``."""
+    """Return the terms ``(exponents, coefficient)`` of a polynomial equation."""
     polynomial = sympy.Poly(equation, *generators, domain="QQ")
     return tuple((tuple(int(power) for power in monomial),
                   flint.fmpq(int(coefficient.numerator), int(coefficient.denominator)))
@@ -446,7 +449,7 @@ def _systems_with_constraints(systems, equalities, names):
 
 
 def _distinct(points):
-    """Yield each point once: solution sets of different patterns overlap."""
+    """Yield each point once, because the solution sets of different patterns overlap."""
     seen = set()
     for point in points:
         key = ",".join(f"{value.numerator}/{value.denominator}" for value in point)

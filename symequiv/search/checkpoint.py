@@ -34,7 +34,7 @@ class ChunkRecord:
     ----------
     index : int
     start, end : int
-        The chunk holds the visited candidates ``start`` to ``end - 1``.
+        The chunk covers the visited candidates ``start`` to ``end - 1``.
     excluded, undefined, duplicates : int
         Candidates failing a constraint, with a vanishing denominator, and in the
         orbit of an earlier candidate.
@@ -78,14 +78,14 @@ class ChunkRecord:
 
 @dataclass
 class CheckpointState:
-    """What a checkpoint file holds: finished chunks and minimized counterexamples."""
+    """The contents of a checkpoint file: finished chunks and minimized counterexamples."""
 
     chunks: dict = field(default_factory=dict)
     minimized: dict = field(default_factory=dict)
 
 
 def header_for(template, chunk_size):
-    """The header line of a checkpoint for ``template`` and its settings."""
+    """Return the header line of a checkpoint for ``template`` and its settings."""
     return {
         "format": FORMAT,
         "version": VERSION,

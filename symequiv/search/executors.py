@@ -9,7 +9,8 @@ order, so every executor gives the same result for the same seed.
 
 A :class:`DaskExecutor` either starts a ``distributed.LocalCluster`` for the
 run, listening on the loopback interface only, or connects to a scheduler
-address given by the user; the workers there need symequiv installed.
+address given by the user. The workers of such a scheduler need symequiv
+installed.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ DASK_CONNECT_TIMEOUT = "10s"
 
 @dataclass(frozen=True)
 class SearchJob:
-    """What a worker needs to rebuild a template with its settings.
+    """The data a worker needs to rebuild a template with its settings.
 
     Attributes
     ----------
@@ -93,7 +94,7 @@ def _ignore_interrupts():
 
 
 def available_cpus():
-    """The number of CPUs this process may run on."""
+    """Return the number of CPUs this process may run on."""
     try:
         return len(os.sched_getaffinity(0))
     except AttributeError:

@@ -4,7 +4,7 @@ A counterexample found by the search is specialized to its exact rational
 parameters and checked with :func:`~symequiv.verification.verify_network`.
 Every property that verification settles (proved or refuted) becomes a claim
 in ``[expect]``, so the claims include those that show the failure. The theory
-is written as TOML, read back with the ordinary loader and verified again; it
+is written as TOML, read back with the ordinary loader and verified again. It
 counts as proved only when every claim of the file read back holds.
 """
 

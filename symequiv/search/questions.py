@@ -55,7 +55,7 @@ class OutcomeKind(enum.Enum):
 
 @dataclass(frozen=True)
 class Outcome:
-    """The answer for one candidate: its kind and a short fixed label saying why."""
+    """The outcome for one candidate: its kind and a short fixed label that gives the reason."""
 
     kind: OutcomeKind
     label: str
@@ -143,7 +143,7 @@ class CandidateEvaluator:
 
 
 def _layerwise_outcome(network, action):
-    """End-to-end equivariant but not layerwise equivariant at theta."""
+    """Decide whether the network is end-to-end but not layerwise equivariant at theta."""
     derivation = derive(network, action)
     if derivation.derived:
         return _no("layerwise equivariant")
@@ -163,7 +163,7 @@ def _layerwise_outcome(network, action):
 
 
 def _reparameterized_outcome(network, action):
-    """The theorem's conclusion also fails at theta*, for a network already failing at theta."""
+    """Decide whether the conclusion also fails at theta*, for a network failing at theta."""
     reparameterization = reduce_network(network)
     if not reparameterization.changed:
         return Outcome(OutcomeKind.COUNTEREXAMPLE, "no homomorphism at theta = theta*")

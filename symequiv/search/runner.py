@@ -1,12 +1,12 @@
 r"""Running a counterexample search: enumerate, deduplicate, evaluate, merge, minimize, prove.
 
 The coordinator (this module) draws candidates from the strategy's sequence in
-fixed chunks of :data:`CHUNK_SIZE`, drops those that fail a constraint, have
-an undefined parameter, or lie in the latent-group orbit of an earlier
+fixed chunks of :data:`CHUNK_SIZE`. It drops those that fail a constraint,
+have an undefined parameter, or lie in the latent-group orbit of an earlier
 candidate (:func:`~symequiv.search.symmetry.orbit_key`), and sends the rest of
-each chunk to the executor. Chunks may finish in any order; their results are
-merged in chunk order, and the search stops at the end of the chunk where the
-``stop_after``-th counterexample appears. Everything that decides the result
+each chunk to the executor. Chunks may finish in any order, but their results
+are merged in chunk order, and the search stops at the end of the chunk where
+the ``stop_after``-th counterexample appears. Everything that decides the result
 (the candidate sequence, the chunks, the deduplication and the stopping point)
 is computed in the coordinator, in order, so the result does not depend on the
 executor or the number of workers.

@@ -3,8 +3,8 @@ r"""The settings of a counterexample search: what is asked, how, and over which 
 A template's free symbols range over finite sets of rationals (their
 *domains*), optionally restricted by constraints such as ``"a != 0"`` or
 ``"p + q = 0"``. The search space is the grid of all combinations that
-satisfy the constraints; the strategies differ in which grid points they visit
-and in what order. These settings come from the ``[search]`` table of a
+satisfy the constraints, and the strategies differ in which grid points they
+visit and in what order. These settings come from the ``[search]`` table of a
 theory file (read by :mod:`symequiv.theory.search_section`), with defaults for
 every key, and the command line can override the scalar ones.
 """

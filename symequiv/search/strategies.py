@@ -39,7 +39,7 @@ class CandidateStream:
     points : iterator of tuple of Fraction
         Values of the symbols, in the template's symbol order.
     size : int or None
-        How many points the stream holds before the budget, when finite and known.
+        How many points the stream contains before the budget, when finite and known.
     notes : tuple of str
         What the strategy found out while preparing the stream (for reports).
     """

@@ -1,7 +1,7 @@
 r"""Plain-text and JSON renderings of a search result.
 
-In text, candidates are numbered from 1 in the order the strategy visits them;
-in JSON, ``index`` counts from 0 and every value is an exact string.
+In text, candidates are numbered from 1 in the order the strategy visits them.
+In JSON, ``index`` counts from 0 and every value is an exact string.
 """
 
 from __future__ import annotations
@@ -23,16 +23,17 @@ def format_search_result(result, template):
     settings = result.settings
     lines = [result.name + (f"  ({result.source})" if result.source else "")]
     lines.append(f"  question: {settings.question.description} ({settings.question.value})")
-    symbols = ", ".join(template.symbols)
     strategy = settings.strategy.value
     if settings.strategy.value == "random":
         strategy += f" (seed {settings.seed})"
     lines.append(f"  strategy: {strategy} over {_plural(len(template.symbols), 'symbol')} "
-                 f"{symbols}; grid of {result.grid_size:,} points; budget {settings.budget:,}")
+                 f"{', '.join(template.symbols)}; grid of {result.grid_size:,} points; "
+                 f"budget {settings.budget:,}")
     lines.extend(f"  note: {note}" for note in result.notes)
     if result.resumed_chunks:
         lines.append(f"  resumed: {_plural(result.resumed_chunks, 'chunk')} read from the "
                      "checkpoint")
+
     lines.append(f"  visited {result.visited:,} candidates{_ending(result)}: "
                  f"{result.evaluated:,} evaluated, {result.duplicates:,} in the orbit of an "
                  f"earlier candidate, {result.excluded:,} excluded by constraints, "
@@ -42,12 +43,14 @@ def format_search_result(result, template):
         singular, plural = _KIND_WORDS[kind]
         lines.append(f"    {count:,} {singular if count == 1 else plural}: {label}")
     lines.extend(_conclusion(result))
+
     for found in result.counterexamples:
         lines.extend(_format_counterexample(found, template))
     unminimized = sum(1 for found in result.counterexamples if found.minimized is None)
     if unminimized:
         lines.append(f"  {_plural(unminimized, 'more counterexample')} found but not minimized "
                      "or proved")
+
     rate = result.evaluated / result.search_seconds if result.search_seconds > 0 else 0.0
     lines.append(f"  executor: {result.executor}; search {result.search_seconds:.1f} s "
                  f"({rate:,.0f} evaluated candidates/s), proof {result.proof_seconds:.1f} s")

@@ -1,7 +1,7 @@
 r"""Templates: theories whose parameters contain free symbols, instantiated at rational points.
 
 A template is a theory file whose ``[parameters]`` contain free symbols, such
-as ``W1 = [["a"], ["b"]]``; each rational value of the symbols gives one
+as ``W1 = [["a"], ["b"]]``. Each rational value of the symbols gives one
 network of the family. The group action must be constant (the theory-file
 format already requires it), so one action over the rationals serves every
 network of the family.
@@ -53,20 +53,9 @@ class Template:
         self.text = text
         self.source = theory.source
         network = theory.network
-        field = network.field
         self.symbols = symbols_in_order(network.parameter_expressions())
-        if not self.symbols:
-            raise TheoryError("the parameters have no free symbols, so there is nothing to "
-                              "search; write a symbol such as \"a\" in place of a number in "
-                              "[parameters]", source=self.source, key="parameters")
-        extra = [str(generator) for generator in getattr(field.domain, "symbols", ())
-                 if str(generator) not in self.symbols]
-        if extra:
-            raise TheoryError(f"{extra[0]} appears outside cos and sin, which a search cannot "
-                              "substitute; templates take rational functions of the free "
-                              "symbols", source=self.source, key="parameters")
-        if not all(isinstance(layer, DenseLayer) for layer in network.layers):
-            raise TheoryError("the search handles MLPs only", source=self.source, key="model")
+        self._check_family(network)
+
         if settings is None:
             settings = theory.search or SearchSettings(
                 domains=tuple(SymbolDomain.of(name, DEFAULT_VALUES) for name in self.symbols))
@@ -75,12 +64,28 @@ class Template:
                               "[expect], but the file has no [expect] claims",
                               source=self.source, key="search.question")
         self.settings = settings
+
         self.rational = ExactField.rational()
+        field = network.field
         self._layers = tuple(
             (tuple(tuple(self._compile(field, entry) for entry in row) for row in layer.weights),
              tuple(self._compile(field, entry) for entry in layer.bias),
              layer.activation, layer.has_bias)
             for layer in network.layers)
+
+    def _check_family(self, network):
+        if not self.symbols:
+            raise TheoryError("the parameters have no free symbols, so there is nothing to "
+                              "search; write a symbol such as \"a\" in place of a number in "
+                              "[parameters]", source=self.source, key="parameters")
+        extra = [str(generator) for generator in getattr(network.field.domain, "symbols", ())
+                 if str(generator) not in self.symbols]
+        if extra:
+            raise TheoryError(f"{extra[0]} appears outside cos and sin, which a search cannot "
+                              "substitute; templates take rational functions of the free "
+                              "symbols", source=self.source, key="parameters")
+        if not all(isinstance(layer, DenseLayer) for layer in network.layers):
+            raise TheoryError("the search handles MLPs only", source=self.source, key="model")
 
     @classmethod
     def from_text(cls, text, source="<string>"):

@@ -1,8 +1,8 @@
 r"""The ``[search]`` table: the settings of a counterexample search over a template.
 
 A theory whose parameters contain free symbols describes a family of networks.
-``[search]`` says which values the symbols range over and what the
-``symequiv search`` command looks for; every key is optional::
+``[search]`` sets which values the symbols range over and what the
+``symequiv search`` command looks for. Every key is optional::
 
     [search]
     question = "not_layerwise"     # or "no_homomorphism", "not_identifiable", "expect"
@@ -152,6 +152,7 @@ def _read_domain(context, value, key):
         raise context.error(key, "expected a list of values or a table { range = [low, high], "
                             "denominators = [1, 2] }", value)
     context.allow(value, {"range", "denominators"}, key)
+
     bounds = value.get("range")
     if not isinstance(bounds, list) or len(bounds) != 2:
         raise context.error(f"{key}.range", "expected [low, high]", bounds)
@@ -160,6 +161,7 @@ def _read_domain(context, value, key):
     if low > high:
         raise context.error(f"{key}.range", f"the low end {low} exceeds the high end {high}",
                             bounds)
+
     denominators = value.get("denominators", [1])
     if (not isinstance(denominators, list) or not denominators
             or not all(type(entry) is int and 1 <= entry <= MAX_DENOMINATOR
@@ -171,6 +173,7 @@ def _read_domain(context, value, key):
     if count > MAX_DOMAIN_SIZE:
         raise context.error(key, f"the range has {count} values with these denominators; at "
                             f"most {MAX_DOMAIN_SIZE} per symbol are accepted", bounds)
+
     values = set()
     for denominator in denominators:
         for numerator in range(math.ceil(low * denominator),

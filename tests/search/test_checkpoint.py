@@ -23,7 +23,7 @@ def test_header_names_the_search():
     assert header["settings"]["domains"]["d"] == ["-1", "1/2"]
 
 
-def test_budget_and_stop_after_do_not_change_the_header():
+def test_header_ignores_budget_and_stop_after():
     first = header_for(template(TANH_SWAP_GRID), CHUNK_SIZE)
     second = header_for(template(TANH_SWAP_GRID, budget=5, stop_after=0), CHUNK_SIZE)
 

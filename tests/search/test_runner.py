@@ -34,7 +34,8 @@ def test_dead_unit_found_minimized_and_proved(tmp_path):
 
     result = run_search(family, out_dir=tmp_path)
 
-    assert result.stopped and not result.exhausted
+    assert result.stopped
+    assert not result.exhausted
     first = result.counterexamples[0]
     assert first.index == 1
     assert family.describe_values(first.minimized.values) == (
@@ -74,7 +75,8 @@ def test_identifiable_tanh_family_has_no_counterexample():
     result = run_search(family)
 
     assert result.counterexamples == ()
-    assert result.exhausted and not result.stopped
+    assert result.exhausted
+    assert not result.stopped
     assert (result.grid_size, result.visited, result.evaluated) == (162, 162, 162)
     assert result.count(OutcomeKind.UNDECIDED) == 0
     assert result.outcomes == (
@@ -90,7 +92,8 @@ def test_budget_cuts_the_search():
     result = run_search(template(TANH_SWAP_GRID, budget=70), prove=False)
 
     assert result.visited == 70
-    assert not result.exhausted and not result.stopped
+    assert not result.exhausted
+    assert not result.stopped
 
 
 def test_random_strategy_is_seeded():
