@@ -181,7 +181,9 @@ def format_derivation(derivation, name="", source=None, reparameterization=None,
     """Render a derivation (and the one at the reduced parameters) as text."""
     network = derivation.network
     action = derivation.action
-    lines = [name + (f"  ({source})" if source else "")] if name or source else []
+    lines = []
+    if name or source:
+        lines.append(name + (f"  ({source})" if source else ""))
     relations = ", ".join(str(word) for word in action.relations) or "none declared"
     order = action.order
     lines.append(f"G: generators {', '.join(action.generators)}; relations {relations}"

@@ -84,7 +84,7 @@ def decide_polynomial(network, action):
 
 
 def _pole_guard(network):
-    """The product of the parameters' denominators in the free symbols (1 without symbols)."""
+    """Return the product of the parameters' denominators in the free symbols (1 without)."""
     guard = sympy.Integer(1)
     for value in _flatten(network.parameter_expressions().values()):
         if value.free_symbols:

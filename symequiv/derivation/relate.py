@@ -140,7 +140,7 @@ class _Search:
             if len(self.chains) >= self.max_chains:
                 self.complete = False
                 return
-            # The matcher's answer is re-checked exactly before it is used.
+            # The matcher's result is re-checked exactly before it is used.
             if not source_layer.relation_holds(moved, element):
                 self._fail(layer_number, "a candidate from the matcher failed the exact check",
                            False)
