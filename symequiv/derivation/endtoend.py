@@ -87,6 +87,8 @@ def decide_end_to_end(network, action, derivation, identifiability=None, seed=0)
 
 def _tail_proves(network, action):
     """Method 3: equivariant prefix, then a one-hidden-layer tail proved by its normal form."""
+    # NOTE: only the last hidden layer is rewritten; a bypass in an earlier layer of a
+    # deeper network leaves end-to-end equivariance unknown unless a witness refutes it.
     depth = network.depth
     if depth < 2:
         return False
