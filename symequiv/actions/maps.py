@@ -195,6 +195,9 @@ class MonomialMatrix(LinearMap):
 
     def compose(self, other):
         _check_same_dimension(self, other)
+        if hasattr(other, "compose_after"):
+            # Structured maps (symequiv.actions.tokens) compose without expanding.
+            return other.compose_after(self)
         if isinstance(other, MonomialMatrix):
             images = tuple(self.images[image] for image in other.images)
             scales = tuple(
@@ -250,7 +253,10 @@ class DenseMatrix(LinearMap):
 
     @cached_property
     def _hash(self):
-        return hash(self._rows)
+        # The first row and the diagonal, which structured storages of the same
+        # matrix (symequiv.actions.tokens.TokenMap) compute without expanding.
+        diagonal = tuple(row[index] for index, row in enumerate(self._rows))
+        return hash((self._rows[0] if self._rows else (), diagonal))
 
     def __repr__(self):
         return f"DenseMatrix({[list(row) for row in self._rows]})"
@@ -268,6 +274,8 @@ class DenseMatrix(LinearMap):
 
     def compose(self, other):
         _check_same_dimension(self, other)
+        if hasattr(other, "compose_after"):
+            return other.compose_after(self)
         if isinstance(other, MonomialMatrix):
             return linear_map(self.field, other.matrix_times(self._rows), invertible=True)
         if self.dimension <= _SMALL:
