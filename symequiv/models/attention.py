@@ -150,7 +150,8 @@ class AttentionLayer(Layer):
     def label(self):
         extra = {"none": "", "bias": ", positional score biases",
                  "absolute": ", absolute positional encoding"}[self.positions]
-        return f"attention ({self.heads} heads{extra})"
+        heads = "1 head" if self.heads == 1 else f"{self.heads} heads"
+        return f"attention ({heads}{extra})"
 
     def __repr__(self):
         return (f"AttentionLayer({self.tokens} tokens x {self.features}, {self.heads} heads, "
