@@ -191,14 +191,14 @@ class AttentionLayer(Layer):
 
     @cached_property
     def forms(self):
-        r"""The bilinear forms :math:`B_i = Q_i^\top K_i`, one :math:`d \times d` matrix per head."""
+        r"""The bilinear forms :math:`B_i = Q_i^\top K_i`, one :math:`d \times d` matrix a head."""
         return tuple(linalg.multiply(self.field, linalg.transpose(query), key,
                                      self.key_dimension)
                      for query, key in zip(self.query, self.key))
 
     @cached_property
     def normalized_biases(self):
-        """Each head's score biases minus the first entry of each row (softmax ignores row constants)."""
+        """Each head's score biases minus each row's first entry, which softmax cannot see."""
         if self.positions != "bias":
             return (None,) * self.heads
         return tuple(tuple(tuple(entry - row[0] for entry in row) for row in matrix)

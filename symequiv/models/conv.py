@@ -109,7 +109,8 @@ class ConvLatentGroup(LatentGroup):
 
     @property
     def name(self):
-        return f"{self.core_group.name} on the channels, alike at each of {self.positions} positions"
+        return (f"{self.core_group.name} on the channels, alike at each of {self.positions} "
+                "positions")
 
     def contains(self, element):
         split = factor_channels(element.map.linear, self.core_group.width)

@@ -1,4 +1,4 @@
-r"""Deep Sets layers :math:`x_t \mapsto \sigma(W x_t + U \sum_j x_j + b)`: equivariant by construction.
+r"""Deep Sets layers :math:`x_t \mapsto \sigma(W x_t + U \sum_j x_j + b)`, equivariant by design.
 
 The input is a set of :math:`n` elements of :math:`c_{in}` features, stored
 element-major like a token sequence. The same weights act on every element,
@@ -36,7 +36,7 @@ from symequiv.models.tokenwise import TokenwiseLatentGroup, TokenwiseLayer, spli
 
 
 class DeepSetsLayer(TokenwiseLayer):
-    r"""The layer :math:`x_t \mapsto \sigma(W x_t + U \sum_j x_j + b)` on a set of ``elements`` elements.
+    r"""The layer :math:`x_t \mapsto \sigma(W x_t + U \sum_j x_j + b)` on a set of elements.
 
     Parameters
     ----------

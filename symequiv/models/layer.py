@@ -222,7 +222,7 @@ class Layer(abc.ABC):
         return Absorption(layer)
 
     def commute(self, affine_map):
-        r"""Return :math:`q` with :math:`f(A x + t;\ \theta) = q\, f(x;\ \theta)` for *every* parameter.
+        r"""Return :math:`q` with :math:`f(A x + t;\ \theta) = q\, f(x;\ \theta)` for all theta.
 
         This is equivariance built into the layer's structure (such as a
         Deep Sets layer under permutations of its elements), which holds

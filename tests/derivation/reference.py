@@ -275,7 +275,8 @@ class _ReferenceLayer:
             for row, query in enumerate(queries):
                 scores = [sum(a * b for a, b in zip(query, key)) for key in keys]
                 if "S" in parameters:
-                    scores = [score + bias for score, bias in zip(scores, parameters["S"][head][row])]
+                    biases = parameters["S"][head][row]
+                    scores = [score + bias for score, bias in zip(scores, biases)]
                 weights = [mpmath.exp(score) for score in scores]
                 total = sum(weights)
                 for coordinate in range(layer.value_dimension):

@@ -47,10 +47,10 @@ def _head_element(layer, heads, blocks):
                                   for block in blocks])
 
 
-def _assert_close(first, second, tolerance=flint.arb("1e-30")):
+def _assert_close(first, second):
     assert len(first) == len(second)
     for a, b in zip(first, second):
-        assert abs(a - b) < tolerance
+        assert abs(a - b) < flint.arb("1e-30")
 
 
 # -- construction and evaluation --------------------------------------------------------

@@ -1,4 +1,4 @@
-"""Tests of convolutions on grids: evaluation, grid symmetries, absorbing maps and matching channels."""
+"""Tests of convolutions on grids: evaluation, grid symmetries, absorbing maps, matching."""
 
 from __future__ import annotations
 
