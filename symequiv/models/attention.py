@@ -211,7 +211,9 @@ class AttentionLayer(Layer):
                      for value in self.value)
 
     def head_key(self, head):
-        return (self.forms[head], self.normalized_biases[head])
+        """The invariants of a head that a latent element preserves, as a hashable key."""
+        return (_hashable(self.field, self.forms[head]),
+                _hashable(self.field, self.normalized_biases[head]))
 
     # -- evaluation ------------------------------------------------------------------
 
@@ -594,6 +596,14 @@ class AttentionLayer(Layer):
                 lines.append(f"  a {self.value_dimension} x {self.value_dimension} matrix "
                              "(elided; --json prints every entry)")
         return lines
+
+
+def _hashable(field, rows):
+    # python-flint hashes fmpq through Fraction, several times slower than hashing
+    # numerators and denominators, which identify a rational matrix just as well.
+    if rows is None or not field.is_rational:
+        return rows
+    return tuple(tuple((entry.numerator, entry.denominator) for entry in row) for row in rows)
 
 
 def _matrices(values):

@@ -18,7 +18,7 @@ def _blocks(language):
 
 def _run_example(capsys):
     namespace = {}
-    exec(compile(_blocks("python")[0], str(PAGE), "exec"), namespace)  # noqa: S102
+    exec(compile(_blocks("python")[0], str(PAGE), "exec"), namespace)
     return namespace, capsys.readouterr().out
 
 
