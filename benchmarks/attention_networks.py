@@ -2,10 +2,11 @@
 
 The network is one attention layer with positional score biases and a
 tokenwise output projection, on ``tokens`` tokens of ``features`` features.
-The heads come in pairs: a head with a relative-position bias ``b(j - r)``
-(circulant, so a cyclic shift of the tokens leaves it alone) and its mirror
-image, whose bias is ``b(r - j)``, whose bilinear form is ``M^T B M`` and
-whose value map is ``V M``, where ``M`` reverses the order of the features.
+The heads come in pairs. The first head of a pair has a relative-position
+bias ``b(j - r)``, which is circulant, so a cyclic shift of the tokens leaves
+it alone. The second is its mirror image: its bias is ``b(r - j)``, its
+bilinear form ``M^T B M`` and its value map ``V M``, where ``M`` reverses the
+order of the features.
 Reversing the tokens together with the features therefore swaps the two
 heads of every pair, and the projection ``[W, M W]`` per pair turns that swap
 into the output action. Groups:
@@ -44,6 +45,7 @@ def theory_text(tokens, features, heads, group, seed=0):
     rng = numpy.random.default_rng(seed)
     size = features // heads
     flip = numpy.eye(features, dtype=int)[::-1]
+
     query, key, value, biases, projection = [], [], [], [], []
     for _ in range(heads // 2):
         q = rng.integers(-3, 4, size=(size, features))
@@ -60,10 +62,12 @@ def theory_text(tokens, features, heads, group, seed=0):
         value += [v, v @ flip]
         biases += [bias, mirrored]
         projection += [w, flip @ w]
+
     generators = {"reversal": ["m"], "shift": ["c"], "dihedral": ["c", "m"]}[group]
     relations = {"reversal": ["m^2"], "shift": [f"c^{tokens}"],
                  "dihedral": [f"c^{tokens}", "m^2", "m c m c"]}[group]
     maps = {"m": _reversal(tokens, features), "c": _shift(tokens, features)}
+
     lines = [
         "[theory]",
         f'name = "attention-{group}-{tokens}x{features}-{heads}-heads"',

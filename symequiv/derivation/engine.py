@@ -30,7 +30,7 @@ convolution) satisfy the *generalized* adjunction
 :math:`f_i(q_{i-1} y;\ \theta_i) = q_i f_i(y;\ \theta^g_i)`; the latent action is
 then :math:`\rho_i(g) = q_i(g)\, k_i(g)`. When some layer cannot absorb the
 element at all (a Deep Sets layer under a permutation of its elements), the
-theorem does not apply and the derivation says so instead of guessing.
+theorem does not apply, and the derivation reports that instead of guessing.
 """
 
 from __future__ import annotations

@@ -211,7 +211,7 @@ class AttentionLayer(Layer):
                      for value in self.value)
 
     def head_key(self, head):
-        """The invariants of a head that a latent element preserves, as a hashable key."""
+        """Return the invariants of a head that a latent element preserves, as a hashable key."""
         return (_hashable(self.field, self.forms[head]),
                 _hashable(self.field, self.normalized_biases[head]))
 
@@ -301,7 +301,7 @@ class AttentionLayer(Layer):
     # -- maps acting on the layer ----------------------------------------------------
 
     def _moved(self, images, feature, translation):
-        """The parameters after absorbing :math:`P \\otimes M` and a translation."""
+        """Return the layer with its parameters moved by :math:`P \\otimes M` and a translation."""
         def times_feature(matrices):
             return tuple(feature.matrix_times(matrix) for matrix in matrices)
 

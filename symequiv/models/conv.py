@@ -17,8 +17,8 @@ with zero padding (positions outside the grid read 0) or circular padding
   gives :math:`f(M \otimes S\, x;\ K) = (I \otimes S)\, f(x;\ K')` with
   :math:`K'[o][j][\delta] = \sum_i K[o][i][R \delta]\, M_{ij}`: the kernel turns
   with the grid and the position move passes through to the output. With
-  zero padding :math:`S` must fix the grid's center (the eight symmetries of
-  the square, four on a non-square grid); with circular padding every
+  zero padding :math:`S` must fix the grid's center: the eight symmetries of
+  the square, or four on a non-square grid. With circular padding every
   translation of the torus is allowed too.
 * *Latent group.* The activation's group on the :math:`c_{out}` channels,
   acting alike at every position; the derivation reports it on channels.
@@ -234,7 +234,7 @@ class ConvLayer(Layer):
                 yield a, b, a - middle, b - middle
 
     def _source(self, row, column, dr, dc):
-        """The input position read at ``(row + dr, column + dc)``, or None in the zero padding."""
+        """Return the input position read at ``(row + dr, column + dc)``, or None in the padding."""
         r, c = row + dr, column + dc
         if self.padding == "circular":
             return (r % self.height) * self.width + (c % self.width)

@@ -5,7 +5,7 @@ element-major like a token sequence. The same weights act on every element,
 and :math:`U` acts on the sum over the set, so the layer commutes with every
 permutation of the elements whatever its parameters are.
 
-That built-in equivariance is why the theorem says nothing about these
+That built-in equivariance is why the theorem does not cover these
 layers: a permutation :math:`P` of the elements is not moved onto the
 parameters (:math:`f(P x;\ \theta) = P f(x;\ \theta)`, and no :math:`\theta'`
 gives :math:`f(x;\ \theta')`), so adjunction fails. symequiv reports that the
@@ -148,7 +148,7 @@ class DeepSetsLayer(TokenwiseLayer):
     # -- maps acting on the layer ----------------------------------------------------
 
     def _stacked_map(self, feature):
-        r"""The map :math:`(x_t, s) \mapsto (M x_t + t_0, M s + n t_0)` that the core absorbs."""
+        r"""Return the map :math:`(x_t, s) \mapsto (M x_t + t_0, M s + n t_0)` for the core."""
         field = self.field
         size = self.element_inputs
         zero = field.zero
@@ -179,8 +179,8 @@ class DeepSetsLayer(TokenwiseLayer):
                 "moved onto the parameters (f(P x; theta) = P f(x; theta), and no theta' gives "
                 "f(x; theta')); the layer is equivariant by construction, and the theorem says "
                 "nothing about it")
-        # NOTE: maps I (x) M + J (x) N, which add a multiple of the set sum, are also
-        # absorbed by the parameters in principle; only I (x) M is handled here.
+        # NOTE: maps I (x) M + J (x) N, which add a multiple of the set sum, could also
+        # be absorbed by the parameters. Only I (x) M is handled here.
         layer = self.precompose(affine_map)
         if layer is None:
             return Absorption.failed(

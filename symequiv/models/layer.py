@@ -9,9 +9,10 @@ renderers use only this interface:
   (:meth:`Layer.evaluate_arb`);
 * how a map acts on the layer: :meth:`Layer.absorb` rewrites
   :math:`f_i(A x + t;\ \theta_i)` as :math:`q\, f_i(x;\ \theta'_i)` with new
-  parameters of the same kind and a map :math:`q` on the output (the identity
-  for *adjunction*, a map such as a token permutation for *generalized
-  adjunction*), or explains why the layer cannot take the map in;
+  parameters of the same kind and a map :math:`q` on the output, or explains
+  why the layer cannot take the map in. :math:`q` is the identity for
+  *adjunction* and a map such as a token permutation for *generalized
+  adjunction*;
   :meth:`Layer.postcompose` gives the layer :math:`x \mapsto A f_i(x) + t`.
   For the first and last layer these moves carry the group action onto the
   parameters, which is the adjunction step of the theorem;
@@ -195,13 +196,14 @@ class Layer(abc.ABC):
 
     # -- maps acting on the layer ---------------------------------------------
 
-    @abc.abstractmethod
     def precompose(self, affine_map):
         r"""Return the layer :math:`x \mapsto f(A x + t)` as a layer of the same kind.
 
-        Returns None when that map is not a layer of this kind; :meth:`absorb`
-        then reports why.
+        Returns None when that map is not a layer of this kind, which the
+        default does for every map; :meth:`absorb` then reports that. A layer
+        overrides this or :meth:`absorb`.
         """
+        return None
 
     def absorb(self, affine_map):
         r"""Move a map on the input onto the parameters: :math:`f(Ax + t) = q\, f(x; \theta')`.
@@ -224,8 +226,8 @@ class Layer(abc.ABC):
     def commute(self, affine_map):
         r"""Return :math:`q` with :math:`f(A x + t;\ \theta) = q\, f(x;\ \theta)` for all theta.
 
-        This is equivariance built into the layer's structure (such as a
-        Deep Sets layer under permutations of its elements), which holds
+        This is equivariance built into the layer's structure, such as a
+        Deep Sets layer's under permutations of its elements, and it is true
         whatever the parameters are. Returns None when the layer has no such
         property for this map; the default knows only the identity.
         """
@@ -282,9 +284,9 @@ class Layer(abc.ABC):
         """
         return None
 
-    @abc.abstractmethod
     def same_parameters(self, other):
-        """Return True when the two layers have equal parameters."""
+        """Return True when the two layers are of one type and have equal parameters."""
+        return type(other) is type(self) and other.parameters() == self.parameters()
 
     @abc.abstractmethod
     def convert_parameters(self, field, convert):

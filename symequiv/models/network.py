@@ -24,7 +24,7 @@ class Adjunction:
     When ``network`` is set, it computes
     :math:`x \mapsto \rho_{out}(g)^{-1} f(\rho_{in}(g)\, x;\ \theta)`, and layer
     :math:`i` satisfies :math:`f_i(q_{i-1} y;\ \theta_i) = q_i\, f_i(y;\ \theta^g_i)`
-    with :math:`q_0 = \rho_{in}(g)`; ``passthrough`` holds :math:`q_1, \dots, q_{L-1}`
+    with :math:`q_0 = \rho_{in}(g)`; ``passthrough`` contains :math:`q_1, \dots, q_{L-1}`
     (None where :math:`q_i` is the identity).
 
     Attributes
@@ -143,8 +143,8 @@ class Network:
         r"""Move :math:`\rho_{in}(g)` and :math:`\rho_{out}(g)` onto the parameters.
 
         This is the adjunction step of the theorem. Each layer in turn absorbs
-        the map on its input (:meth:`Layer.absorb`); for dense layers nothing
-        passes through, so only the first layer changes, while token or grid
+        the map on its input (:meth:`Layer.absorb`). Nothing passes through a
+        dense layer, so only the first layer changes. Token or grid
         permutations pass through attention, tokenwise and convolutional
         layers to the next layer (generalized adjunction). The last layer then
         absorbs :math:`\rho_{out}(g)^{-1} q_L`.

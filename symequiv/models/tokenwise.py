@@ -11,8 +11,8 @@ projection :math:`W_O` after an attention layer.
   :math:`f(P \otimes M\, x) = (P \otimes I)\, f(x;\ \theta')`.
 * *Latent group.* The activation's group :math:`K` on the :math:`c_{out}`
   channels, acting alike on every token (:math:`I_n \otimes k`). Matching is
-  the dense matcher on the shared rows; no latent map can mix tokens, since
-  each output token depends on its own input token only.
+  the dense matcher on the shared rows. No latent map can mix tokens,
+  because each output token depends on its own input token only.
 """
 
 from __future__ import annotations

@@ -1,8 +1,8 @@
 """Layer kinds in the ``[model]`` table: one spec per layer, its parameter names and shapes.
 
-A spec is read from one entry of ``model.layers`` (or expanded from an
-``architecture`` shortcut), knows the names and shapes of its parameters in
-the ``[parameters]`` table, and builds the layer once the numbers are exact.
+A spec is read from one entry of ``model.layers`` or expanded from an
+``architecture`` shortcut. It gives the names and shapes of its parameters in
+the ``[parameters]`` table and builds the layer once the numbers are exact.
 Parameters of layer ``i`` are named with the suffix ``i``, counted from 1.
 """
 

@@ -73,7 +73,7 @@ def test_conv_evaluations_agree(padding):
 
 
 def test_conv_zero_padding_reads_zero_outside():
-    """The top-left output of an affine convolution sees only the lower-right kernel entries."""
+    """The top-left output of an affine convolution reads only the lower-right kernel entries."""
     layer = conv([KERNEL], [0], activation=None)
     ones = [sympy.Integer(1)] * 9
 

@@ -1,4 +1,4 @@
-"""The worked user-defined layer of docs/layers.md runs as printed, and behaves as the page says."""
+"""The user-defined layer of docs/layers.md runs as printed and behaves as described."""
 
 from __future__ import annotations
 
