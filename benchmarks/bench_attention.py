@@ -71,7 +71,8 @@ def measure(group, arguments, directory):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--tokens", type=int, default=16, help="number of tokens n (default 16)")
-    parser.add_argument("--features", type=int, default=64, help="features per token d (default 64)")
+    parser.add_argument("--features", type=int, default=64,
+                        help="features per token d (default 64)")
     parser.add_argument("--heads", type=int, default=8, help="number of heads h, even (default 8)")
     parser.add_argument("--repeat", type=int, default=1, help="runs per timing (best kept)")
     arguments = parser.parse_args()
