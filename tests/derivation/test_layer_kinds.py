@@ -8,9 +8,11 @@ import mpmath
 import numpy
 import pytest
 
+import symequiv
 from symequiv.derivation.endtoend import built_in_equivariance, decide_end_to_end
 from symequiv.derivation.engine import DerivationStatus, derive
 from symequiv.errors import UnsupportedError
+from symequiv.identifiability.decide import decide_identifiability
 from symequiv.models.network import Network
 from symequiv.verdicts import InputWitness, Status
 from symequiv.verification import verify_network
@@ -21,6 +23,7 @@ from tests.derivation.reference import (
     equivariance_gap,
     load_bundled,
 )
+from tests.theory.test_layer_specs import ATTENTION
 
 LAYER_THEORIES = [name for name in BUNDLED if name not in BUNDLED_MLP]
 
@@ -184,3 +187,19 @@ def test_perturbed_swapping_heads_is_refuted():
     assert derivation.status is DerivationStatus.NO_LATENT_ACTION
     assert verdict.status is Status.REFUTED
     assert_certified_witness(network, theory.action, verdict.witness, digits=60)
+
+
+def test_equal_heads_refute_identifiability():
+    """Two heads with the same bilinear form and values can be exchanged: k is not unique."""
+    text = ATTENTION.replace("WQ1 = [[[1, 0]], [[0, 1]]]", "WQ1 = [[[1, 0]], [[1, 0]]]")
+    text = text.replace("WK1 = [[[1, 1]], [[1, -1]]]", "WK1 = [[[1, 1]], [[1, 1]]]")
+    text = text.replace("WV1 = [[[1, 2]], [[2, -1]]]", "WV1 = [[[1, 2]], [[1, 2]]]")
+    text = text.replace("S1 = [[[0, 1], [0, 0]], [[0, 0], [1, 0]]]",
+                        "S1 = [[[0, 1], [0, 0]], [[0, 1], [0, 0]]]")
+    network = symequiv.loads(text).network
+
+    verdict = decide_identifiability(network)
+
+    assert verdict.status is Status.REFUTED
+    assert verdict.method == "non-unique relation"
+    assert "heads with equal bilinear forms" in verdict.witness.description

@@ -157,3 +157,23 @@ def test_tokenwise_match_lifts_dense_match():
     assert match.unique is True
     assert match.element.map.linear.images == (1, 0, 3, 2)
     assert layer.relation_holds(target, match.element)
+
+
+def test_tokenwise_match_fails_for_different_rows():
+    layer = TokenwiseLayer(2, dense_layer([(1, -1, 0), (2, 0, 1)], TANH))
+    target = TokenwiseLayer(2, dense_layer([(1, -1, 0), (2, 0, 2)], TANH))
+
+    match = layer.match(target)
+
+    assert not match.found
+    assert match.complete
+
+
+def test_tokenwise_match_duplicate_neurons_is_ambiguous():
+    layer = TokenwiseLayer(2, dense_layer([(1, -1, 0), (-1, 1, 0)], TANH))
+
+    match = layer.match(layer)
+
+    assert match.found
+    assert match.unique is False
+    assert len(match.solutions()) == 2
