@@ -23,12 +23,7 @@ MAX_MONOMIALS = 20_000
 
 
 def network_degree(network):
-    degree = 1
-    for layer in network.layers:
-        activation = getattr(layer, "activation", None)
-        if activation is not None:
-            degree *= activation.polynomial_degree
-    return degree
+    return network.polynomial_degree
 
 
 def _apply_map(affine_map, vector):

@@ -24,6 +24,7 @@ Linear networks
 from __future__ import annotations
 
 from symequiv.exact import linalg
+from symequiv.models.dense import DenseLayer
 from symequiv.verdicts import ParameterWitness, StepWitness, Verdict
 
 SUSSMANN = "Sussmann (1992)"
@@ -38,7 +39,9 @@ def sussmann_conditions(network):
         Empty when all three conditions hold; None when the criterion does not
         apply (not one hidden layer, or not tanh).
     """
-    if network.depth != 2 or getattr(network.layers[0], "activation", None) is None:
+    if network.depth != 2 or not all(isinstance(layer, DenseLayer) for layer in network.layers):
+        return None
+    if network.layers[0].activation is None:
         return None
     if network.layers[0].activation.name != "tanh":
         return None
@@ -88,8 +91,10 @@ def sussmann(network):
 
 
 def is_linear(network):
-    return all(layer.activation is None or layer.activation.is_identity
-               for layer in network.layers if hasattr(layer, "activation"))
+    """True for a network of dense layers whose activations are all the identity."""
+    return all(isinstance(layer, DenseLayer)
+               and (layer.activation is None or layer.activation.is_identity)
+               for layer in network.layers)
 
 
 def linear_rank(network):

@@ -79,6 +79,12 @@ def decide_identifiability(network):
 
 
 def _reason(network):
+    kinds = sorted({layer.kind for layer in network.layers if layer.kind != "dense"})
+    if kinds:
+        named = kinds[0] if len(kinds) == 1 else ", ".join(kinds[:-1]) + " and " + kinds[-1]
+        return (f"no identifiability criterion is implemented for networks with {named} "
+                "layers, and the search for a second parameter with the same function covers "
+                "dense layers only")
     names = {layer.activation.name.split("(")[0] for layer in network.hidden_layers
              if getattr(layer, "activation", None) is not None}
     for name in ("relu", "leaky_relu", "gelu", "silu", "softplus"):
