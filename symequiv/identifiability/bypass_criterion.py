@@ -8,8 +8,8 @@ if
 * (G2) every :math:`w_j \ne 0`,
 * (G3) no two rows :math:`(w_j, b_j), (w_k, b_k)` are equal up to a nonzero
   factor (ReLU, leaky ReLU) or up to sign (GELU, SiLU, softplus), and
-* (G4) no nonempty set :math:`S` of neurons has
-  :math:`\sum_{j \in S} c_j w_j^\top = 0`,
+* (G4) no nonempty set :math:`S` of neurons with :math:`c_j w_j^\top \ne 0`
+  has :math:`\sum_{j \in S} c_j w_j^\top = 0`,
 
 then every parameter of the same widths with the same function is
 :math:`\theta` up to a unique permutation (and positive scales for ReLU and
@@ -119,9 +119,17 @@ def _equal_rows(field, rows, homogeneous):
 
 
 def _flip_hypothesis(field, hidden, columns):
-    statement = "no nonempty set S of neurons has sum over S of c_j w_j^T = 0"
-    vectors = [tuple(c * w for c in column for w in weights)
-               for (weights, _), column in zip(hidden.rows, columns)]
+    statement = ("no nonempty set S of neurons with nonzero c_j w_j^T has sum over S of "
+                 "c_j w_j^T = 0")
+    zero = field.zero
+    # Neurons with c_j w_j^T = 0 violate (G1) or (G2) instead; leaving them out keeps
+    # each hypothesis about one thing.
+    numbered = [(index, tuple(c * w for c in column for w in weights))
+                for index, ((weights, _), column) in enumerate(zip(hidden.rows, columns))]
+    numbered = [(index, vector) for index, vector in numbered
+                if any(value != zero for value in vector)]
+    labels = [index for index, _ in numbered]
+    vectors = [vector for _, vector in numbered]
     independent = _independent(field, vectors)
     if independent:
         return Hypothesis("(G4)", statement, True,
@@ -131,14 +139,13 @@ def _flip_hypothesis(field, hidden, columns):
                           f"the matrices c_j w_j^T are linearly dependent and the "
                           f"{len(vectors)} neurons are too many to try every subset "
                           f"(at most {MAX_SUBSET_NEURONS})")
-    zero = field.zero
     for size in range(1, len(vectors) + 1):
         for subset in itertools.combinations(range(len(vectors)), size):
             total = [zero] * len(vectors[0])
             for index in subset:
                 total = [a + b for a, b in zip(total, vectors[index])]
             if all(value == zero for value in total):
-                names = ", ".join(str(index + 1) for index in subset)
+                names = ", ".join(str(labels[index] + 1) for index in subset)
                 return Hypothesis("(G4)", statement, False,
                                   f"the neurons {{{names}}} have sum of c_j w_j^T equal to 0")
     return Hypothesis("(G4)", statement, True, "no subset sums to 0 (every subset was tried)")

@@ -95,9 +95,11 @@ def applicability(network):
             return "needs a power t^m with m >= 2 in every hidden layer"
     if not network.field.is_rational:
         return "needs rational parameters"
-    if network.parameter_count > MAX_PARAMETERS:
-        return (f"the network has {network.parameter_count} parameters; exact fibers are "
-                f"computed for at most {MAX_PARAMETERS}")
+    count = sum(layer.output_dimension * (layer.input_dimension + (1 if layer.has_bias else 0))
+                for layer in network.layers)
+    if count > MAX_PARAMETERS:
+        return (f"the network has {count} parameters; exact fibers are computed for at most "
+                f"{MAX_PARAMETERS}")
     zero = network.field.zero
     for number, layer in enumerate(network.hidden_layers, start=1):
         following = network.layers[number]

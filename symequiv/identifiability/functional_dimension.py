@@ -120,7 +120,7 @@ def functional_dimension(network, samples=None, seed=0):
 
     Polynomial networks with at most :data:`MAX_EXACT_PARAMETERS` parameters get
     the exact rank; the others the numeric rank at ``samples`` seeded inputs
-    (default: enough rows for twice the parameter count).
+    (default: enough rows for four times the parameter count).
     """
     dimension = symmetry_dimension(network)
     count = len(_free_parameters(network))
@@ -255,7 +255,9 @@ def numeric_functional_dimension(network, samples=None, seed=0, dimension=None, 
     count = len(_free_parameters(network)) if count is None else count
     outputs = network.output_dimension
     if samples is None:
-        samples = max(8, -(-2 * count // outputs))
+        # NOTE: a sample that misses some activation regions of a deep ReLU network
+        # underestimates the rank; pass more samples when the gap looks doubtful.
+        samples = max(8, -(-4 * count // outputs))
     rng = numpy.random.default_rng(seed)
     # Gaussian directions at log-uniform radii from 1/10 to 10, so that inputs reach
     # both the saturated and the linear regimes of the activations.
