@@ -47,6 +47,13 @@ NAME = "exact fiber (Groebner basis)"
 MAX_PARAMETERS = 12
 MAX_QUOTIENT_DIMENSION = 80
 MAX_CUTS = 4
+# Positive-dimensional cases cut with hyperplanes in search of a witness; the rest
+# are only counted, because each cut costs several Groebner bases.
+MAX_CUT_CASES = 2
+# Cutting recomputes a Groebner basis per fixed unknown, which grows quickly with
+# the number of unknowns, so only small cases are cut.
+MAX_CUT_UNKNOWNS = 6
+TIME_BUDGET_SECONDS = 30.0
 
 
 @dataclass(frozen=True)
@@ -350,7 +357,7 @@ class _CaseResult:
     witness: dict | None = None
 
 
-def _solve_case(network, unknowns, substitution, orbit, rng):
+def _solve_case(network, unknowns, substitution, orbit, rng, cut=True):
     equations = _equations(network, unknowns, substitution)
     variables = [symbol for symbol in unknowns.symbols if symbol not in substitution]
     in_case = [point for point in orbit
@@ -367,7 +374,9 @@ def _solve_case(network, unknowns, substitution, orbit, rng):
         return _CaseResult(0)
     if basis.is_zero_dimensional:
         return _CaseResult(_real_solution_count(basis, variables))
-    witness = _cut_for_witness(basis, variables, substitution, in_case, rng)
+    witness = None
+    if cut and len(variables) <= MAX_CUT_UNKNOWNS:
+        witness = _cut_for_witness(basis, variables, substitution, in_case, rng)
     return _CaseResult(None, True, witness)
 
 
@@ -406,8 +415,16 @@ def _cut_for_witness(basis, variables, substitution, in_case, rng):
 # -- the fiber -----------------------------------------------------------------------------------
 
 
-def compute_fiber(network, seed=0):
+def compute_fiber(network, seed=0, time_budget=TIME_BUDGET_SECONDS):
     r"""Compute the real fiber of ``network``'s parameters and compare it with the K-orbit.
+
+    Parameters
+    ----------
+    network : Network
+    seed : int
+        Seed of the hyperplane cuts.
+    time_budget : float
+        Seconds after which the remaining cases are skipped and the answer is unknown.
 
     Returns
     -------
@@ -432,9 +449,19 @@ def compute_fiber(network, seed=0):
     cases = 0
     real_total = 0
     positive = 0
+    total_cases = 1
+    for index in range(network.depth - 1):
+        row_length = network.layers[index].input_dimension + network.layers[index].has_bias
+        total_cases *= (row_length + 1) ** network.widths[index + 1]
     for substitution in _cases(network, unknowns):
+        if time.perf_counter() - start > time_budget:
+            return Fiber(Verdict.unknown(
+                f"stopped after {time_budget:g} s with {cases} of {total_cases} normalization "
+                "cases examined", NAME), len(orbit), cases, None, positive,
+                time.perf_counter() - start)
         cases += 1
-        result = _solve_case(network, unknowns, substitution, orbit, rng)
+        result = _solve_case(network, unknowns, substitution, orbit, rng,
+                             cut=positive < MAX_CUT_CASES)
         in_case = sum(1 for point in orbit
                       if all(point[symbol] == value for symbol, value in substitution.items()))
         if result.witness is not None:
