@@ -9,7 +9,7 @@ system of polynomial equations in :math:`\theta'`: the coefficients of
 The latent group scales each neuron by any :math:`c \ne 0` (its row by
 :math:`c`, its outgoing column by :math:`c^{-m}`), so the fiber is never
 finite. Normalizing every row of :math:`\theta'` so that its first nonzero
-entry is 1 picks one point of each scaling orbit; rows that are entirely zero
+entry is 1 picks one point of each scaling orbit. Rows that are entirely zero
 (a neuron computing 0) are a case of their own, with their outgoing column set
 to 0. Every normalization pattern is one *case*, and in each case the system is
 solved with a Groebner basis over :math:`\mathbb{Q}` (sympy). The normalized
@@ -119,7 +119,7 @@ def applicability(network):
 
 
 def check(criterion, network):
-    """The catalogue entry: compute the fiber when the network is small enough."""
+    """Compute the fiber for the catalogue when the network is small enough."""
     reason = applicability(network)
     if reason is not None:
         return CriterionResult(criterion, False, reason=reason)
@@ -151,7 +151,7 @@ class _Unknowns:
                          if isinstance(symbol, sympy.Symbol)]
 
     def row(self, layer_index, neuron):
-        """The unknowns of one neuron's row, bias last when the layer has one."""
+        """Return the unknowns of one neuron's row, bias last when the layer has one."""
         values = list(self.weights[layer_index][neuron])
         if self.network.layers[layer_index].has_bias:
             values.append(self.biases[layer_index][neuron])
@@ -424,7 +424,7 @@ def compute_fiber(network, seed=0, time_budget=TIME_BUDGET_SECONDS):
     seed : int
         Seed of the hyperplane cuts.
     time_budget : float
-        Seconds after which the remaining cases are skipped and the answer is unknown.
+        Seconds after which the remaining cases are skipped and the verdict is unknown.
 
     Returns
     -------
