@@ -101,6 +101,9 @@ def _check_sussmann(criterion, network):
 
 
 def _check_fefferman(criterion, network):
+    # NOTE: (F1)-(F3) are Fefferman's nonzero-weight and bias conditions as commonly
+    # summarized; his full statement was not checked here, which is one more reason
+    # the verdict stays conditional.
     names = _hidden_names(network)
     if network.depth < 3 or any(name != "tanh" for name in names):
         return CriterionResult(criterion, False,

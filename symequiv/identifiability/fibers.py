@@ -375,6 +375,8 @@ def _solve_case(network, unknowns, substitution, orbit, rng, cut=True):
     if basis.is_zero_dimensional:
         return _CaseResult(_real_solution_count(basis, variables))
     witness = None
+    # NOTE: larger positive-dimensional cases are never cut, so their fiber stays
+    # unknown unless another case refutes identifiability.
     if cut and len(variables) <= MAX_CUT_UNKNOWNS:
         witness = _cut_for_witness(basis, variables, substitution, in_case, rng)
     return _CaseResult(None, True, witness)
