@@ -85,7 +85,10 @@ def test_undecided_claim_fails_with_status_1(tmp_path, capsys):
     status, out, _ = run_in_process(capsys, "verify", path)
 
     assert status == 1
-    assert "  [FAIL] identifiable = true: unknown" in out.splitlines()
+    assert ("  [FAIL] identifiable = true: unknown by deep ReLU or GELU networks"
+            in out.splitlines())
+    assert "         conditional on: results that need identifiability, such as the " \
+        "theorem's conclusion for this network, hold only if it is identifiable" in out.splitlines()
 
 
 def test_unclaimed_property_is_reported_as_info(capsys):
