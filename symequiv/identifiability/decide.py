@@ -27,6 +27,7 @@ from symequiv.actions.maps import identity_affine
 from symequiv.derivation.relate import relate
 from symequiv.identifiability.catalogue import evaluate_criteria
 from symequiv.identifiability.witnesses import find_parameter_witness
+from symequiv.models.dense import DenseLayer
 from symequiv.verdicts import Status, StepWitness, Verdict
 
 _OPEN = {
@@ -50,7 +51,10 @@ def decide_identifiability(network):
     # for generic values (a nonzero polynomial still vanishes somewhere), so the
     # criteria are skipped and only value-independent arguments remain.
     symbolic = bool(network.field.symbols)
-    cheap = () if symbolic else evaluate_criteria(network, ("linear", "sussmann", "bypass"))
+    # The catalogue's criteria are stated for multilayer perceptrons only.
+    dense = all(isinstance(layer, DenseLayer) for layer in network.layers)
+    use_criteria = dense and not symbolic
+    cheap = evaluate_criteria(network, ("linear", "sussmann", "bypass")) if use_criteria else ()
     for result in cheap:
         if result.verdict is not None and result.verdict.status is Status.PROVED:
             return result.verdict
@@ -83,7 +87,7 @@ def decide_identifiability(network):
         return Verdict.unknown("the parameters contain free symbols, and identifiability "
                                "can depend on their values; substitute values to decide it")
     remaining = evaluate_criteria(network, ("necessary", "polynomial", "fefferman",
-                                            "deep-bypass"))
+                                            "deep-bypass")) if dense else ()
     decided = [result.verdict for result in cheap + remaining
                if result.verdict is not None and result.verdict.status is not Status.UNKNOWN]
     if decided:
