@@ -5,6 +5,8 @@ from __future__ import annotations
 from symequiv.cli.common import load_theory, print_error, print_json
 from symequiv.errors import SymequivError
 from symequiv.identifiability.analysis import analysis_to_dict, analyze, format_analysis
+from symequiv.identifiability.decide import decide_identifiability
+from symequiv.models.dense import DenseLayer
 from symequiv.verdicts import Status
 
 MAX_ORBIT_LISTED = 1000
@@ -47,6 +49,8 @@ def run(arguments):
     theory = load_theory(arguments.file)
     if theory is None:
         return 2
+    if not all(isinstance(layer, DenseLayer) for layer in theory.network.layers):
+        return _run_other_kinds(theory, arguments)
     try:
         analysis = analyze(theory.network, orbit_limit=arguments.orbit, seed=arguments.seed)
     except SymequivError as error:
@@ -57,3 +61,32 @@ def run(arguments):
     else:
         print(format_analysis(analysis, theory.name, theory.source))
     return 0 if analysis.verdict.status is Status.PROVED else 1
+
+
+def _run_other_kinds(theory, arguments):
+    """Show only the decision for networks with attention, convolution or other kinds.
+
+    The activation identities, parameter groups, fibers and functional dimension
+    are computed for multilayer perceptrons only.
+    """
+    try:
+        verdict = decide_identifiability(theory.network)
+    except SymequivError as error:
+        print_error(error)
+        return 2
+    kinds = sorted({layer.kind for layer in theory.network.layers})
+    note = (f"the network has {', '.join(kinds)} layers; the detailed analysis (activation "
+            "identities, parameter symmetries, criteria, functional dimension, fibers) covers "
+            "multilayer perceptrons only, so only the decision is shown")
+    if arguments.json:
+        print_json({"name": theory.name, "source": theory.source, "note": note,
+                    "verdict": verdict.to_dict()})
+    else:
+        lines = [f"{theory.name}  ({theory.source})", note,
+                 f"identifiable: {verdict.status.value}"
+                 + (f" by {verdict.method}" if verdict.method != "none" else ""),
+                 f"  {verdict.reason}"]
+        if verdict.witness is not None:
+            lines.append(f"  witness: {verdict.witness.describe()}")
+        print("\n".join(lines))
+    return 0 if verdict.status is Status.PROVED else 1

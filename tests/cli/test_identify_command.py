@@ -86,3 +86,24 @@ def test_identify_bad_orbit_count_exits_2(capsys, value, message):
 
     assert raised.value.code == 2
     assert message in capsys.readouterr().err
+
+
+def test_identify_attention_shows_decision_only(capsys):
+    code, out = run_in_process(capsys, "identify",
+                               str(THEORIES / "attention-reversal-swaps-heads.toml"))
+
+    assert code == 1
+    assert ("the network has attention, tokenwise layers; the detailed analysis (activation "
+            "identities, parameter symmetries, criteria, functional dimension, fibers) covers "
+            "multilayer perceptrons only, so only the decision is shown") in out
+    assert "identifiable: unknown" in out
+
+
+def test_identify_attention_json(capsys):
+    code, out = run_in_process(capsys, "identify", "--json",
+                               str(THEORIES / "attention-reversal-swaps-heads.toml"))
+    data = json.loads(out)
+
+    assert code == 1
+    assert data["verdict"]["status"] == "unknown"
+    assert data["note"].startswith("the network has attention, tokenwise layers")
