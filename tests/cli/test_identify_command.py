@@ -89,8 +89,8 @@ def test_identify_bad_orbit_count_exits_2(capsys, value, message):
 
 
 def test_identify_attention_shows_decision_only(capsys):
-    code, out = run_in_process(capsys, "identify",
-                               str(THEORIES / "attention-reversal-swaps-heads.toml"))
+    code, out, _ = run_in_process(capsys, "identify",
+                                  str(THEORIES / "attention-reversal-swaps-heads.toml"))
 
     assert code == 1
     assert ("the network has attention, tokenwise layers; the detailed analysis (activation "
@@ -100,8 +100,8 @@ def test_identify_attention_shows_decision_only(capsys):
 
 
 def test_identify_attention_json(capsys):
-    code, out = run_in_process(capsys, "identify", "--json",
-                               str(THEORIES / "attention-reversal-swaps-heads.toml"))
+    code, out, _ = run_in_process(capsys, "identify", "--json",
+                                  str(THEORIES / "attention-reversal-swaps-heads.toml"))
     data = json.loads(out)
 
     assert code == 1
