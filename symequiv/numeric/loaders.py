@@ -140,7 +140,7 @@ def _read_onnx(path):
         raise MissingDependencyError("onnx", "onnx", "reading ONNX weights") from None
     try:
         model = onnx.load(path)
-    except Exception as error:  # noqa: BLE001 - onnx raises DecodeError and others
+    except Exception as error:
         raise InputError(f"not a valid ONNX model ({type(error).__name__}: {error})",
                          source=path) from None
     graph = model.graph

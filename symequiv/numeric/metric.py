@@ -178,7 +178,7 @@ def _relative(difference, reference):
 
 
 def nearest_element(linear, shift, activation):
-    r"""Return the :class:`NearestElement` of the latent group of ``activation`` to :math:`[A\,|\,t]`.
+    r"""Return the element of the latent group of ``activation`` nearest to :math:`[A\,|\,t]`.
 
     The assignment maximizes the captured part of :math:`A`: the entries
     :math:`A_{\pi(j) j}` for permutations, their absolute values for signed

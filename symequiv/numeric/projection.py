@@ -114,7 +114,7 @@ def layer_actions(action, relations, depth):
 
 
 def group_image(pairs, field, max_order=MAX_GROUP_ORDER):
-    r"""Enumerate the finite group :math:`H` of pairs :math:`((M, t), (Q, s))` the generators span."""
+    r"""Enumerate the finite group :math:`H` of pairs :math:`((M, t), (Q, s))` they generate."""
     generators = {name: JointElement(pair) for name, pair in pairs.items()}
     first = next(iter(pairs.values()))
     identity = JointElement((identity_affine(field, first[0].dimension),

@@ -1,4 +1,4 @@
-r"""The theorem's construction on float parameters: latent elements layer by layer, within a tolerance.
+r"""The theorem's construction on float parameters: latent elements within a tolerance.
 
 For each generator :math:`g` the rows of layer 1 after precomposition with
 :math:`\rho_{in}(g)` are matched to the rows of layer 1
@@ -131,22 +131,6 @@ class FloatRelation:
     @property
     def ambiguous(self):
         return any(step.match.status is MatchStatus.AMBIGUOUS for step in self.steps)
-
-
-def float_latent_map(activation, images, scales):
-    r"""Return :math:`(\lambda_j, \mu_j)` arrays with :math:`\sigma(c_j t) = \lambda_j \sigma(t) + \mu_j`."""
-    symmetry = activation.symmetry
-    degree = symmetry.homogeneity or 1
-    magnitude = numpy.abs(scales) ** degree if symmetry.homogeneity is not None else numpy.ones(
-        len(scales))
-    lambdas = magnitude.copy()
-    shifts = numpy.zeros(len(scales))
-    negative = scales < 0
-    if negative.any():
-        negation = symmetry.negation
-        lambdas[negative] = float(negation.p) * magnitude[negative]
-        shifts[negative] = float(negation.r)
-    return lambdas, shifts
 
 
 def snap_scale(value, scale_set, tolerance):

@@ -84,7 +84,7 @@ def end_to_end_verdict(network, action, tolerance, rng, samples=SAMPLES):
 
 
 def certify_input(network, action, generator, point, tolerance):
-    r"""Return ``(InputWitness, lower bound)`` when Arb proves the relative error exceeds ``tolerance``.
+    r"""Return ``(witness, bound)`` when Arb proves the relative error exceeds ``tolerance``.
 
     ``point`` is a float vector, taken as the exact binary number each entry
     stores; ``(None, None)`` when no precision separates the bound from the

@@ -35,7 +35,7 @@ class NumericTheory:
     weights_path: str | None = None
 
     def verify(self, seed=0, strict=False, tolerance=None):
-        """Check every claim within the tolerance; returns a :class:`~symequiv.verification.Report`."""
+        """Check every claim within the tolerance; returns a :class:`Report`."""
         from symequiv.numeric.verification import verify_float_network
 
         return verify_float_network(self.network, self.action,

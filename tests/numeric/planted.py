@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import numpy
 
-from symequiv.activations.catalogue import NAMED
 from symequiv.actions.maps import AffineMap, MonomialMatrix
+from symequiv.activations.catalogue import NAMED
 from symequiv.exact.field import ExactField
 from symequiv.groups.action import GroupAction
 from symequiv.groups.words import parse_word
