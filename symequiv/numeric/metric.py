@@ -25,6 +25,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy
+import scipy.linalg
 import scipy.optimize
 
 from symequiv.activations.symmetry import ScaleSet
@@ -143,7 +144,7 @@ def fit_generator(network, generator, input_map, output_map, samples, rng, batch
 
     maps = []
     for index in range(hidden):
-        solution = numpy.linalg.lstsq(grams[index], crosses[index], rcond=None)[0].T
+        solution = _solve_normal_equations(grams[index], crosses[index]).T
         if affine[index]:
             maps.append((solution[:, :-1], solution[:, -1]))
         else:
@@ -170,6 +171,18 @@ def fit_generator(network, generator, input_map, output_map, samples, rng, batch
                              float(numpy.median(numpy.concatenate(errors[index - 1]))), nearest))
     output = OutputError(generator, float(numpy.median(numpy.concatenate(output_errors))))
     return fits, output
+
+
+def _solve_normal_equations(gram, cross):
+    r"""Solve :math:`(G + \epsilon I) X = C` by Cholesky, with :math:`\epsilon` tiny.
+
+    The ridge :math:`\epsilon = 10^{-12} \operatorname{tr}(G) / d` only matters
+    where :math:`G` is singular (a neuron constant on every sample), and there
+    it picks the solution that ignores that neuron.
+    """
+    size = gram.shape[0]
+    ridge = 1e-12 * max(float(numpy.trace(gram)) / size, 1e-300)
+    return scipy.linalg.solve(gram + ridge * numpy.eye(size), cross, assume_a="pos")
 
 
 def _relative(difference, reference):
