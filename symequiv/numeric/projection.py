@@ -90,10 +90,16 @@ def layer_actions(action, relations, depth):
     Raises
     ------
     UnsupportedError
-        When a hidden layer's latent elements are not pointwise (the identity
-        activation's affine group), which this projection does not handle.
+        When a relation is incomplete, or a hidden layer's latent elements are
+        not pointwise (the identity activation's affine group), which this
+        projection does not handle.
     """
     field = action.field
+    for generator, relation in relations.items():
+        if not relation.complete:
+            raise UnsupportedError(f"for the generator {generator}, layer "
+                                   f"f_{relation.steps[-1].layer} has no latent element to "
+                                   "project onto")
     per_layer = []
     for index in range(1, depth + 1):
         pairs = {}
