@@ -1,7 +1,6 @@
 r"""Reading weights files: ``.npz``, ``.safetensors``, PyTorch state dicts and ONNX graphs.
 
-:func:`read_arrays` returns every array of a file by name, as float64 numpy
-arrays. The formats are chosen by suffix:
+:func:`read_arrays` returns every array of a file by name, as numpy arrays. The formats are chosen by suffix:
 
 =====================  ==========================================================
 suffix                 how it is read
@@ -40,7 +39,10 @@ SUFFIXES = {
 
 
 def read_arrays(path):
-    """Return ``{name: float64 array}`` for every array stored in a weights file.
+    """Return ``{name: array}`` for every array stored in a weights file.
+
+    Float arrays keep their dtype (bfloat16 becomes float32, exactly); other
+    real arrays become float64.
 
     Raises
     ------
@@ -69,7 +71,8 @@ def _as_float(array, path, name):
     if array.dtype.kind not in "fiub":
         raise InputError(f"expected real numbers, got dtype {array.dtype}", source=path,
                          key=name)
-    return array.astype(numpy.float64)
+    # Floats keep their dtype, so reports can say how the weights were stored.
+    return array if array.dtype.kind == "f" else array.astype(numpy.float64)
 
 
 def _read_npz(path):
@@ -123,7 +126,11 @@ def _read_torch(path):
     arrays = {}
     for name, value in data.items():
         if isinstance(value, torch.Tensor):
-            arrays[str(name)] = value.detach().to(torch.float64).cpu().numpy()
+            value = value.detach().cpu()
+            if value.dtype == torch.bfloat16:
+                # numpy has no bfloat16; float32 holds every bfloat16 value exactly.
+                value = value.to(torch.float32)
+            arrays[str(name)] = value.numpy()
     if not arrays:
         raise InputError("the state dict contains no tensors", source=path)
     return arrays
