@@ -14,18 +14,25 @@ The residual of a pair is relative to the rows' size:
   :math:`R'/\|R'\|` and :math:`\pm R/\|R\|`, with
   :math:`c = \langle R', R\rangle / \|R\|^2`.
 
-Candidates come from a k-d tree on a random projection of the (normalized,
-and for signs also negated) rows, so the cost is :math:`O(n k D)` for
-:math:`n` rows of length :math:`D`; the residuals of the :math:`k` nearest
-candidates are then computed exactly. Targets whose best candidates collide
-are assigned with the Hungarian algorithm
+Candidates come from sorting: every row is projected onto one random unit
+vector :math:`r`, and because :math:`|r \cdot t - c\, r \cdot s| \le \|t - c s\|`,
+every source whose residual with a target is within the tolerance
+:math:`\tau` has its key within :math:`\tau M` of the target's key
+(:math:`M` the largest row norm, 1 for normalized rows). A binary search in
+the sorted keys finds all of them, plus the nearest keys on either side. The
+residuals of these candidates are computed from dot products, which costs
+:math:`O(n \log n + c D)` for :math:`c` candidate pairs of rows of length
+:math:`D` (about :math:`n` pairs times a small window when :math:`\tau` is
+small). Targets whose best candidate misses the tolerance or is wanted by
+another target go, with the sources left over, to the Hungarian algorithm
 (:func:`scipy.optimize.linear_sum_assignment`) on the exact residuals of that
 block alone.
 
-The *runner-up* of a match is the smallest residual of any other pairing
-among the candidates examined; a pairing outside the :math:`k` nearest
-projected candidates can only have a larger residual, up to the distortion of
-the projection. The match is ``AMBIGUOUS`` when the runner-up is within the
+The *runner-up* of a match is the smallest residual of any other pairing.
+Within the tolerance the search is complete, so ambiguity is never missed;
+above it only the examined candidates count, so a reported runner-up can be
+larger than the true one.
+The match is ``AMBIGUOUS`` when the runner-up is within the
 tolerance too, because then the latent element is not determined.
 """
 
@@ -36,12 +43,10 @@ from dataclasses import dataclass
 
 import numpy
 import scipy.optimize
-import scipy.spatial
 
 from symequiv.activations.symmetry import ScaleSet
 
-PROJECTION_DIMENSION = 24
-NEIGHBOURS = 6
+NEIGHBOURS = 2
 _TINY = 1e-300
 
 
@@ -100,7 +105,7 @@ class FloatMatch:
 
 
 def _unit_rows(rows):
-    norms = numpy.linalg.norm(rows, axis=1)
+    norms = _row_norms(rows)
     return rows / numpy.maximum(norms, _TINY)[:, None], norms
 
 
@@ -127,14 +132,15 @@ def pair_residuals(source, target, scale_set):
         signs = numpy.ones_like(cosines)
         if scale_set is ScaleSet.NONZERO:
             signs = numpy.where(cosines < 0, -1.0, 1.0)
-        residuals = numpy.linalg.norm(unit_target - signs[:, None] * unit_source, axis=1)
+        residuals = _row_norms(unit_target - signs[:, None] * unit_source)
         scales = signs * numpy.abs(cosines) * target_norms / numpy.maximum(source_norms, _TINY)
         return residuals, scales
-    size = numpy.maximum(numpy.maximum(numpy.linalg.norm(source, axis=1),
-                                       numpy.linalg.norm(target, axis=1)), _TINY)
-    plus = numpy.linalg.norm(target - source, axis=1) / size
+    size = numpy.maximum(numpy.maximum(_row_norms(source), _row_norms(target)), _TINY)
+    difference = target - source
+    plus = _row_norms(difference) / size
     if scale_set is ScaleSet.SIGN:
-        minus = numpy.linalg.norm(target + source, axis=1) / size
+        difference += 2 * source
+        minus = _row_norms(difference) / size
         return numpy.minimum(plus, minus), numpy.where(minus < plus, -1.0, 1.0)
     return plus, numpy.ones_like(plus)
 
@@ -153,8 +159,8 @@ def _residual_matrix(source, target, scale_set):
         scales = signs * numpy.abs(cosines) * target_norms[:, None] / numpy.maximum(
             source_norms, _TINY)[None, :]
         return residuals, scales
-    source_norms = numpy.linalg.norm(source, axis=1)
-    target_norms = numpy.linalg.norm(target, axis=1)
+    source_norms = _row_norms(source)
+    target_norms = _row_norms(target)
     size = numpy.maximum(numpy.maximum(target_norms[:, None], source_norms[None, :]), _TINY)
     cross = target @ source.T
     squares = target_norms[:, None] ** 2 + source_norms[None, :] ** 2
@@ -165,27 +171,40 @@ def _residual_matrix(source, target, scale_set):
     return plus, numpy.ones_like(plus)
 
 
-def _candidates(source, target, scale_set, rng, neighbours):
-    """Return candidate source indices of shape ``(n, k)`` for each target row."""
+def _candidate_pairs(source, target, scale_set, tolerance, rng, neighbours):
+    """Return ``(targets, sources)`` index arrays of the candidate pairs, grouped by target."""
     size, length = source.shape
-    neighbours = min(neighbours, size)
-    source_keys = _keys(source, scale_set)
-    target_keys = _keys(target, scale_set)
-    if length > PROJECTION_DIMENSION:
-        projection = rng.standard_normal((length, PROJECTION_DIMENSION)) / numpy.sqrt(
-            PROJECTION_DIMENSION)
-        source_keys = source_keys @ projection
-        target_keys = target_keys @ projection
-    points = source_keys
+    direction = rng.standard_normal(length)
+    direction /= numpy.linalg.norm(direction)
+    source_keys = _keys(source, scale_set) @ direction
+    target_keys = _keys(target, scale_set) @ direction
+    indices = numpy.arange(size)
     if scale_set in (ScaleSet.SIGN, ScaleSet.NONZERO):
-        points = numpy.concatenate([source_keys, -source_keys])
-    tree = scipy.spatial.cKDTree(points)
-    # Each source appears twice with signs, so twice the neighbours still gives
-    # `neighbours` distinct sources in the usual case.
-    count = min(len(points), neighbours * (2 if len(points) > size else 1))
-    _, indices = tree.query(target_keys, k=count)
-    indices = numpy.asarray(indices).reshape(len(target_keys), count) % size
-    return indices
+        source_keys = numpy.concatenate([source_keys, -source_keys])
+        indices = numpy.concatenate([indices, indices])
+    order = numpy.argsort(source_keys, kind="stable")
+    sorted_keys = source_keys[order]
+    sorted_indices = indices[order]
+    if scale_set in (ScaleSet.POSITIVE, ScaleSet.NONZERO):
+        reach = tolerance
+    else:
+        reach = tolerance * max(float(_row_norms(source).max()), float(_row_norms(target).max()))
+    position = numpy.searchsorted(sorted_keys, target_keys)
+    low = numpy.minimum(numpy.searchsorted(sorted_keys, target_keys - reach, side="left"),
+                        position - neighbours)
+    high = numpy.maximum(numpy.searchsorted(sorted_keys, target_keys + reach, side="right"),
+                         position + neighbours)
+    low = numpy.clip(low, 0, len(sorted_keys))
+    high = numpy.clip(high, 0, len(sorted_keys))
+    lengths = high - low
+    targets = numpy.repeat(numpy.arange(size), lengths)
+    starts = numpy.repeat(low - numpy.concatenate([[0], numpy.cumsum(lengths)[:-1]]), lengths)
+    sources = sorted_indices[starts + numpy.arange(int(lengths.sum()))]
+    return targets, sources
+
+
+def _row_norms(rows):
+    return numpy.sqrt(numpy.einsum("ij,ij->i", rows, rows))
 
 
 def match_float_rows(source, target, scale_set, tolerance, rng, neighbours=NEIGHBOURS):
@@ -200,9 +219,10 @@ def match_float_rows(source, target, scale_set, tolerance, rng, neighbours=NEIGH
     tolerance : float
         The largest relative residual that counts as a match.
     rng : numpy.random.Generator
-        Draws the random projection.
+        Draws the random direction of the keys.
     neighbours : int
-        Candidates examined per target row.
+        Sources examined on either side of a target's key, beyond those
+        within the tolerance.
 
     Returns
     -------
@@ -216,18 +236,22 @@ def match_float_rows(source, target, scale_set, tolerance, rng, neighbours=NEIGH
         return FloatMatch(MatchStatus.NO_MATCH, empty.astype(int), empty, empty, float("inf"),
                           float("inf"), tolerance,
                           reason=f"the layers have shapes {source.shape} and {target.shape}")
-    candidates = _candidates(source, target, scale_set, rng, neighbours)
-    rows = numpy.repeat(numpy.arange(size), candidates.shape[1])
-    residuals, _ = pair_residuals(source[candidates.reshape(-1)], target[rows], scale_set)
-    residuals = residuals.reshape(candidates.shape)
-    order = numpy.argsort(residuals, axis=1, kind="stable")
-    candidates = numpy.take_along_axis(candidates, order, axis=1)
-    residuals = numpy.take_along_axis(residuals, order, axis=1)
+    pair_targets, pair_sources = _candidate_pairs(source, target, scale_set, tolerance, rng,
+                                                  neighbours)
+    residuals = _candidate_residuals(source, target, pair_targets, pair_sources, scale_set)
 
-    # target t -> source; keep a target's best choice where no other target wants it.
-    best = candidates[:, 0]
+    # Best candidate per target: sort the pairs by target, then residual.
+    order = numpy.lexsort((residuals, pair_targets))
+    pair_targets, pair_sources, residuals = (pair_targets[order], pair_sources[order],
+                                             residuals[order])
+    first = numpy.flatnonzero(numpy.r_[True, pair_targets[1:] != pair_targets[:-1]])
+    best = pair_sources[first]
+    best_residual = residuals[first]
+
+    # Keep a target's best choice where it is within the tolerance and no other
+    # target wants that source; the rest go to the Hungarian algorithm.
     counts = numpy.bincount(best, minlength=size)
-    settled = counts[best] == 1
+    settled = (counts[best] == 1) & (best_residual <= tolerance)
     assignment = numpy.full(size, -1)
     assignment[settled] = best[settled]
     open_targets = numpy.flatnonzero(~settled)
@@ -242,7 +266,8 @@ def match_float_rows(source, target, scale_set, tolerance, rng, neighbours=NEIGH
     images = numpy.empty(size, dtype=int)
     images[assignment] = numpy.arange(size)
     pair_error, scales = pair_residuals(source, target[images], scale_set)
-    runner_up = _runner_up(candidates, residuals, assignment)
+    runner_up = _runner_up(source, target, pair_targets, pair_sources, residuals, first,
+                           assignment, scale_set)
     error = float(pair_error.max()) if size else 0.0
     ambiguous = tuple(int(index) for index in numpy.flatnonzero(runner_up <= tolerance))
     # runner_up is indexed by target; report source neurons.
@@ -266,11 +291,61 @@ def match_float_rows(source, target, scale_set, tolerance, rng, neighbours=NEIGH
                       ambiguous, int(open_targets.size), reason)
 
 
-def _runner_up(candidates, residuals, assignment):
-    """For each target, the smallest residual among candidates other than its assigned source."""
-    other = candidates != assignment[:, None]
-    masked = numpy.where(other, residuals, numpy.inf)
-    return masked.min(axis=1) if masked.shape[1] else numpy.full(len(assignment), numpy.inf)
+def _candidate_residuals(source, target, pair_targets, pair_sources, scale_set):
+    r"""Residuals of the candidate pairs, from dot products.
+
+    :math:`\|t \mp s\|^2 = \|t\|^2 + \|s\|^2 \mp 2\, t \cdot s` needs one dot
+    product per pair instead of a difference of rows. It loses the digits of
+    residuals below about :math:`10^{-8}`, so it only ranks candidates; the
+    residuals of the chosen pairs and runner-ups are computed directly.
+    """
+    unit = scale_set in (ScaleSet.POSITIVE, ScaleSet.NONZERO)
+    if unit:
+        source, _ = _unit_rows(source)
+        target, _ = _unit_rows(target)
+    dots = numpy.empty(len(pair_targets))
+    chunk = max(1, (1 << 22) // max(source.shape[1], 1))
+    for start in range(0, len(pair_targets), chunk):
+        part = slice(start, start + chunk)
+        dots[part] = numpy.einsum("ij,ij->i", target[pair_targets[part]],
+                                  source[pair_sources[part]])
+    if unit:
+        if scale_set is ScaleSet.NONZERO:
+            dots = numpy.abs(dots)
+        return numpy.sqrt(numpy.maximum(2.0 - 2.0 * dots, 0.0))
+    source_norms = _row_norms(source)[pair_sources]
+    target_norms = _row_norms(target)[pair_targets]
+    squares = target_norms**2 + source_norms**2
+    size = numpy.maximum(numpy.maximum(target_norms, source_norms), _TINY)
+    if scale_set is ScaleSet.SIGN:
+        dots = numpy.abs(dots)
+    return numpy.sqrt(numpy.maximum(squares - 2.0 * dots, 0.0)) / size
+
+
+def _runner_up(source, target, pair_targets, pair_sources, residuals, first, assignment,
+               scale_set):
+    """For each target, the residual of the best candidate other than its assigned source.
+
+    The candidate is chosen by the ranking residuals and its residual recomputed
+    directly, so that a duplicate neuron shows a runner-up of exactly 0.
+    """
+    size = len(assignment)
+    masked = numpy.where(pair_sources != assignment[pair_targets], residuals, numpy.inf)
+    smallest = numpy.minimum.reduceat(masked, first)
+    result = numpy.full(size, numpy.inf)
+    found = numpy.flatnonzero(numpy.isfinite(smallest))
+    if found.size:
+        # The first pair of each target's group that attains the minimum.
+        hits = numpy.flatnonzero(masked == numpy.repeat(smallest, numpy.diff(
+            numpy.r_[first, len(masked)])))
+        chosen = {}
+        for pair in hits:
+            chosen.setdefault(int(pair_targets[pair]), int(pair_sources[pair]))
+        targets = numpy.array(sorted(chosen))
+        sources = numpy.array([chosen[index] for index in targets])
+        exact, _ = pair_residuals(source[sources], target[targets], scale_set)
+        result[targets] = exact
+    return result
 
 
 def match_affine(source, target, tolerance):

@@ -98,12 +98,13 @@ def test_projection_rejects_latent_actions_of_infinite_order():
         relate_network(network, action, 1e-9, rng)["s"].steps[0].match.images) if image != index)
     weights = [matrix.copy() for matrix in network.weights]
     biases = [vector.copy() for vector in network.biases]
-    # Tripling one neuron of a swapped pair gives latent scales 3 and 1: the square
-    # of the latent element is no longer the identity, and its powers never return.
-    weights[0][pair] *= 3.0
-    biases[0][pair] *= 3.0
+    # Scaling one neuron of a swapped pair by 2.6 keeps the network equivariant with
+    # latent scales 2.6 and 1/2.6, but a tolerance of 0.4 snaps them to 3 and 1/2,
+    # whose product is not 1: the snapped element has infinite order.
+    weights[0][pair] *= 2.6
+    biases[0][pair] *= 2.6
     scaled = network.with_parameters(weights, biases)
-    relations = relate_network(scaled, action, 0.5, rng, force=True)
+    relations = relate_network(scaled, action, 0.4, rng, force=True)
 
     with pytest.raises(UnsupportedError, match=r"^the latent actions generate more than 4096 "
                                                r"elements, so they cannot be averaged"):
