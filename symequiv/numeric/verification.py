@@ -4,10 +4,12 @@ A trained network is almost never exactly equivariant, so for float
 parameters each property is read *within the relative tolerance* :math:`\tau`:
 
 ``end_to_end_equivariant``
-    :math:`\|f(g x) - g f(x)\| \le \tau \|f(x)\|` for the inputs examined.
-    Numerical evidence when every sampled input passes; *refuted* when Arb
-    ball arithmetic, on the float weights exactly as stored, proves a lower
-    bound on the relative error above :math:`\tau` at some input.
+    :math:`\|f(g x) - g f(x)\| \le \tau \max(\|f(x)\|, m)` for the inputs
+    examined, with :math:`m` the median of :math:`\|f(y)\|` over the sampled
+    inputs (so that an input where :math:`f(x) \approx 0` does not make the
+    relative error meaningless). Numerical evidence when every sampled input
+    passes; *refuted* when Arb ball arithmetic, on the float weights exactly
+    as stored, proves the error above that bound at some input.
 ``layerwise_equivariant``
     the float construction (:mod:`~symequiv.numeric.relate`) finds, for every
     generator, latent elements within :math:`\tau` in every layer, and the
@@ -25,6 +27,8 @@ numerical evidence, with the tolerance and a margin.
 
 from __future__ import annotations
 
+import math
+
 import numpy
 
 from symequiv.activations.symmetry import ScaleSet
@@ -39,56 +43,63 @@ CERTIFIED_CANDIDATES = 8
 PRECISIONS = (128, 256)
 
 
-def _relative_errors(network, input_map, output_map, inputs):
+def _errors(network, input_map, output_map, inputs):
+    """Return ``(|f(g x) - g f(x)|, |f(x)|)`` for a batch of rows."""
     outputs = network.evaluate(inputs)
     moved = network.evaluate(input_map.apply_rows(inputs))
     expected = output_map.apply_rows(outputs)
-    norms = numpy.maximum(numpy.linalg.norm(outputs, axis=1), 1e-300)
-    return numpy.linalg.norm(moved - expected, axis=1) / norms
+    return numpy.linalg.norm(moved - expected, axis=1), numpy.linalg.norm(outputs, axis=1)
 
 
 def end_to_end_verdict(network, action, tolerance, rng, samples=SAMPLES):
-    r"""Return the verdict on :math:`\|f(g x) - g f(x)\| \le \tau \|f(x)\|`.
+    r"""Return the verdict on :math:`\|f(g x) - g f(x)\| \le \tau \max(\|f(x)\|, m)`.
 
-    Inputs are standard normal noise. The worst inputs above the tolerance
-    are re-evaluated in ball arithmetic, and a refutation is reported only
-    when the certified lower bound of the relative error exceeds ``tolerance``.
+    Inputs are standard normal noise, and :math:`m` is the median output
+    norm over them. The worst inputs are re-evaluated in ball arithmetic, and
+    a refutation is reported only when the certified lower bound of the
+    error exceeds the bound.
     """
     largest = 0.0
+    scale = None
     for generator in action.generators:
         input_map = FloatAffine.from_exact(action.input[generator])
         output_map = FloatAffine.from_exact(action.output[generator])
         inputs = rng.standard_normal((samples, network.input_dimension))
         with numpy.errstate(all="ignore"):
-            errors = _relative_errors(network, input_map, output_map, inputs)
+            differences, norms = _errors(network, input_map, output_map, inputs)
+        if scale is None:
+            scale = max(float(numpy.median(norms)), 1e-300)
+        errors = differences / numpy.maximum(norms, scale)
         largest = max(largest, float(numpy.nan_to_num(errors, nan=numpy.inf).max()))
         for index in numpy.argsort(-errors)[:CERTIFIED_CANDIDATES]:
             if not errors[index] > tolerance:
                 break
-            witness, bound = certify_input(network, action, generator, inputs[index], tolerance)
+            witness, bound = certify_input(network, action, generator, inputs[index], tolerance,
+                                           scale)
             if witness is not None:
                 return Verdict.refuted(
-                    "certified witness", f"at this input the relative error "
-                    f"|f(g x) - g f(x)| / |f(x)| is at least {bound:.3g}, above the tolerance "
-                    f"{tolerance:.3g} (Arb ball arithmetic on the stored weights)", witness,
-                    tolerance=tolerance)
+                    "certified witness", f"at this input |f(g x) - g f(x)| / max(|f(x)|, m) is "
+                    f"at least {bound:.3g}, above the tolerance {tolerance:.3g}, with m = "
+                    f"{scale:.3g} the median |f(y)| over the samples (Arb ball arithmetic on "
+                    "the stored weights)", witness, tolerance=tolerance)
     if largest <= tolerance:
         margin = tolerance / largest if largest > 0 else float("inf")
         return Verdict.evidence(
-            "sampling", f"the largest relative error over {samples} noise inputs per "
-            f"generator is {largest:.3g}, within the tolerance {tolerance:.3g}", True,
-            tolerance, margin)
+            "sampling", f"the largest |f(g x) - g f(x)| / max(|f(x)|, m) over {samples} noise "
+            f"inputs per generator is {largest:.3g}, within the tolerance {tolerance:.3g} "
+            f"(m = {scale:.3g}, the median |f(y)|)", True, tolerance, margin)
     return Verdict.unknown(f"the largest relative error in floating point is {largest:.3g}, "
                            f"above the tolerance {tolerance:.3g}, but ball arithmetic did not "
                            "certify it", method="sampling")
 
 
-def certify_input(network, action, generator, point, tolerance):
-    r"""Return ``(witness, bound)`` when Arb proves the relative error exceeds ``tolerance``.
+def certify_input(network, action, generator, point, tolerance, scale=0.0):
+    r"""Return ``(witness, bound)`` when Arb proves the error exceeds ``tolerance``.
 
-    ``point`` is a float vector, taken as the exact binary number each entry
-    stores; ``(None, None)`` when no precision separates the bound from the
-    tolerance.
+    The error is :math:`\|f(g x) - g f(x)\| / \max(\|f(x)\|, m)` with
+    :math:`m` = ``scale``. ``point`` is a float vector, taken as the exact
+    binary number each entry stores; ``(None, None)`` when no precision
+    separates the bound from the tolerance.
     """
     import flint
 
@@ -105,15 +116,19 @@ def certify_input(network, action, generator, point, tolerance):
             differences = [a - b for a, b in zip(left, right)]
             difference_norm = sum((value * value for value in differences), flint.arb(0)).sqrt()
             output_norm = sum((value * value for value in outputs), flint.arb(0)).sqrt()
-            ratio = difference_norm / output_norm
-            if ratio > tolerance:
+            # Round the bound down: the smallest error over the ball, over the largest
+            # denominator, each rounded away from the claim.
+            smallest = math.nextafter(float(difference_norm.lower()), 0.0)
+            denominator = max(math.nextafter(float(output_norm.upper()), math.inf), scale)
+            bound = math.nextafter(smallest / denominator, 0.0)
+            if bound > tolerance:
                 coordinate = max(range(len(differences)),
                                  key=lambda index: float(abs(differences[index]).lower()))
                 witness = InputWitness(
                     generator, tuple(repr(float(value)) for value in point), coordinate,
                     describe_ball(left[coordinate], 17), describe_ball(right[coordinate], 17),
                     describe_ball(differences[coordinate]), bits)
-                return witness, float(ratio.lower())
+                return witness, bound
     return None, None
 
 
