@@ -61,8 +61,17 @@ activation = ["{first}", "gelu", "gelu"]
 
 [parameters]
 file = "{weights}"
-keys = {{ W1 = "0.weight", b1 = "0.bias", W2 = "2.weight", b2 = "2.bias", W3 = "4.weight", b3 = "4.bias", W4 = "6.weight", b4 = "6.bias" }}
 tolerance = "1e-2"
+
+[parameters.keys]
+W1 = "0.weight"
+b1 = "0.bias"
+W2 = "2.weight"
+b2 = "2.bias"
+W3 = "4.weight"
+b3 = "4.bias"
+W4 = "6.weight"
+b4 = "6.bias"
 """
 
 

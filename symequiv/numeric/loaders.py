@@ -1,6 +1,7 @@
 r"""Reading weights files: ``.npz``, ``.safetensors``, PyTorch state dicts and ONNX graphs.
 
-:func:`read_arrays` returns every array of a file by name, as numpy arrays. The formats are chosen by suffix:
+:func:`read_arrays` returns every array of a file by name, as numpy arrays.
+The formats are chosen by suffix:
 
 =====================  ==========================================================
 suffix                 how it is read

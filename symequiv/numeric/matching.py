@@ -171,36 +171,77 @@ def _residual_matrix(source, target, scale_set):
     return plus, numpy.ones_like(plus)
 
 
-def _candidate_pairs(source, target, scale_set, tolerance, rng, neighbours):
-    """Return ``(targets, sources)`` index arrays of the candidate pairs, grouped by target."""
+BLOCK = 128
+
+
+def _candidate_residuals(source, target, scale_set, tolerance, rng, neighbours):
+    r"""Return ``(targets, sources, residuals)`` of the candidate pairs.
+
+    Rows are keyed by one random unit direction :math:`r` (normalized rows for
+    positive and nonzero scales; for signs the negated sources get keys too),
+    and each target's candidates are a contiguous range of the sorted source
+    keys: all keys within the reach (so nothing within the tolerance is
+    missed) and ``neighbours`` more on each side. Taking the targets in key
+    order, a block of them needs one contiguous range of sources, so their
+    dot products come from one matrix product of the block with that range.
+    :math:`\|t - c s\|^2 = \|t\|^2 + \|s\|^2 - 2 c\, t \cdot s` then gives
+    the residuals. It loses the digits of residuals below about
+    :math:`10^{-8}`, so it only ranks candidates; the chosen pairs and
+    runner-ups are recomputed directly.
+    """
     size, length = source.shape
+    unit = scale_set in (ScaleSet.POSITIVE, ScaleSet.NONZERO)
+    source_rows = _unit_rows(source)[0] if unit else source
+    target_rows = _unit_rows(target)[0] if unit else target
     direction = rng.standard_normal(length)
     direction /= numpy.linalg.norm(direction)
-    source_keys = _keys(source, scale_set) @ direction
-    target_keys = _keys(target, scale_set) @ direction
+    source_keys = source_rows @ direction
+    target_keys = target_rows @ direction
     indices = numpy.arange(size)
+    signs = numpy.ones(size)
     if scale_set in (ScaleSet.SIGN, ScaleSet.NONZERO):
         source_keys = numpy.concatenate([source_keys, -source_keys])
         indices = numpy.concatenate([indices, indices])
+        signs = numpy.concatenate([signs, -signs])
     order = numpy.argsort(source_keys, kind="stable")
-    sorted_keys = source_keys[order]
-    sorted_indices = indices[order]
-    if scale_set in (ScaleSet.POSITIVE, ScaleSet.NONZERO):
-        reach = tolerance
-    else:
-        reach = tolerance * max(float(_row_norms(source).max()), float(_row_norms(target).max()))
+    sorted_keys, sorted_indices, sorted_signs = source_keys[order], indices[order], signs[order]
+    source_norms = _row_norms(source_rows)
+    target_norms = _row_norms(target_rows)
+    reach = tolerance if unit else tolerance * max(float(source_norms.max()),
+                                                   float(target_norms.max()))
     position = numpy.searchsorted(sorted_keys, target_keys)
-    low = numpy.minimum(numpy.searchsorted(sorted_keys, target_keys - reach, side="left"),
-                        position - neighbours)
-    high = numpy.maximum(numpy.searchsorted(sorted_keys, target_keys + reach, side="right"),
-                         position + neighbours)
-    low = numpy.clip(low, 0, len(sorted_keys))
-    high = numpy.clip(high, 0, len(sorted_keys))
-    lengths = high - low
-    targets = numpy.repeat(numpy.arange(size), lengths)
-    starts = numpy.repeat(low - numpy.concatenate([[0], numpy.cumsum(lengths)[:-1]]), lengths)
-    sources = sorted_indices[starts + numpy.arange(int(lengths.sum()))]
-    return targets, sources
+    low = numpy.clip(numpy.minimum(numpy.searchsorted(sorted_keys, target_keys - reach),
+                                   position - neighbours), 0, len(sorted_keys))
+    high = numpy.clip(numpy.maximum(numpy.searchsorted(sorted_keys, target_keys + reach,
+                                                       side="right"), position + neighbours),
+                      0, len(sorted_keys))
+
+    pair_targets, pair_sources, residuals = [], [], []
+    target_order = numpy.argsort(target_keys, kind="stable")
+    for start in range(0, size, BLOCK):
+        block = target_order[start:start + BLOCK]
+        first, last = int(low[block].min()), int(high[block].max())
+        rows = sorted_indices[first:last]
+        products = target_rows[block] @ (source_rows[rows] * sorted_signs[first:last, None]).T
+        lengths = high[block] - low[block]
+        local = numpy.repeat(numpy.arange(len(block)), lengths)
+        offsets = numpy.repeat(low[block] - first - numpy.concatenate(
+            [[0], numpy.cumsum(lengths)[:-1]]), lengths) + numpy.arange(int(lengths.sum()))
+        dots = products[local, offsets]
+        targets = block[local]
+        sources = rows[offsets]
+        if unit:
+            residual = numpy.sqrt(numpy.maximum(2.0 - 2.0 * dots, 0.0))
+        else:
+            first_norms, second_norms = target_norms[targets], source_norms[sources]
+            squares = first_norms**2 + second_norms**2 - 2.0 * dots
+            residual = numpy.sqrt(numpy.maximum(squares, 0.0)) / numpy.maximum(
+                numpy.maximum(first_norms, second_norms), _TINY)
+        pair_targets.append(targets)
+        pair_sources.append(sources)
+        residuals.append(residual)
+    return (numpy.concatenate(pair_targets), numpy.concatenate(pair_sources),
+            numpy.concatenate(residuals))
 
 
 def _row_norms(rows):
@@ -236,9 +277,8 @@ def match_float_rows(source, target, scale_set, tolerance, rng, neighbours=NEIGH
         return FloatMatch(MatchStatus.NO_MATCH, empty.astype(int), empty, empty, float("inf"),
                           float("inf"), tolerance,
                           reason=f"the layers have shapes {source.shape} and {target.shape}")
-    pair_targets, pair_sources = _candidate_pairs(source, target, scale_set, tolerance, rng,
-                                                  neighbours)
-    residuals = _candidate_residuals(source, target, pair_targets, pair_sources, scale_set)
+    pair_targets, pair_sources, residuals = _candidate_residuals(source, target, scale_set,
+                                                                 tolerance, rng, neighbours)
 
     # Best candidate per target: sort the pairs by target, then residual.
     order = numpy.lexsort((residuals, pair_targets))
@@ -289,37 +329,6 @@ def match_float_rows(source, target, scale_set, tolerance, rng, neighbours=NEIGH
         reason = ""
     return FloatMatch(status, images, scales, pair_error, error, smallest_runner_up, tolerance,
                       ambiguous, int(open_targets.size), reason)
-
-
-def _candidate_residuals(source, target, pair_targets, pair_sources, scale_set):
-    r"""Residuals of the candidate pairs, from dot products.
-
-    :math:`\|t \mp s\|^2 = \|t\|^2 + \|s\|^2 \mp 2\, t \cdot s` needs one dot
-    product per pair instead of a difference of rows. It loses the digits of
-    residuals below about :math:`10^{-8}`, so it only ranks candidates; the
-    residuals of the chosen pairs and runner-ups are computed directly.
-    """
-    unit = scale_set in (ScaleSet.POSITIVE, ScaleSet.NONZERO)
-    if unit:
-        source, _ = _unit_rows(source)
-        target, _ = _unit_rows(target)
-    dots = numpy.empty(len(pair_targets))
-    chunk = max(1, (1 << 22) // max(source.shape[1], 1))
-    for start in range(0, len(pair_targets), chunk):
-        part = slice(start, start + chunk)
-        dots[part] = numpy.einsum("ij,ij->i", target[pair_targets[part]],
-                                  source[pair_sources[part]])
-    if unit:
-        if scale_set is ScaleSet.NONZERO:
-            dots = numpy.abs(dots)
-        return numpy.sqrt(numpy.maximum(2.0 - 2.0 * dots, 0.0))
-    source_norms = _row_norms(source)[pair_sources]
-    target_norms = _row_norms(target)[pair_targets]
-    squares = target_norms**2 + source_norms**2
-    size = numpy.maximum(numpy.maximum(target_norms, source_norms), _TINY)
-    if scale_set is ScaleSet.SIGN:
-        dots = numpy.abs(dots)
-    return numpy.sqrt(numpy.maximum(squares - 2.0 * dots, 0.0)) / size
 
 
 def _runner_up(source, target, pair_targets, pair_sources, residuals, first, assignment,

@@ -1,4 +1,4 @@
-"""Tolerant matching inside K: planted symmetries, margins, ambiguity, and the Hungarian baseline."""
+"""Tolerant matching inside K: planted symmetries, margins, ambiguity, the Hungarian baseline."""
 
 from __future__ import annotations
 

@@ -22,6 +22,7 @@ def test_metric_on_planted_network_is_exact(activation):
     for fit, (images, signs) in zip(fits, latent):
         assert fit.median_error < 1e-8
         assert fit.nearest.images.tolist() == images.tolist()
+        assert numpy.sign(fit.nearest.scales).tolist() == signs.tolist()
         assert fit.nearest.distance < 1e-6
 
 
