@@ -5,12 +5,15 @@ loss and measures, per layer, how well a fitted linear map :math:`A_i`
 explains the effect of the mirror on the layer's output. This script does the
 same on the 8x8 digits that ship with scikit-learn (no download), on CPU:
 
-* four networks ``64 -> 256 -> 256 -> 256 -> out``: autoencoder (out = 64,
-  the output mirrored too) and classifier (out = 10, invariant output), each
-  with tanh or GELU as the first activation and GELU after it;
+* four networks ``64 -> h -> h -> h -> out`` (``h = --hidden``, 64 by
+  default, the input dimension): autoencoder (out = 64, the output mirrored
+  too) and classifier (out = 10, invariant output), each with tanh or GELU
+  as the first activation and GELU after it;
 * loss: the task loss plus ``--weight`` times the mean squared equivariance
-  error :math:`\|f(m x) - \rho_{out}(m) f(x)\|^2` on the training batch, with
-  :math:`m` the left-right mirror;
+  error :math:`\|f(m x) - \rho_{out}(m) f(x)\|^2`, with :math:`m` the
+  left-right mirror, on the training batch and on as many standard normal
+  noise inputs (the metric probes the network on noise, so the soft
+  constraint is imposed there too);
 * each trained network is saved as a PyTorch state dict with a theory file
   next to it, and ``symequiv inspect`` (its Python API) measures the metric
   for the left-right mirror and, as a control, the up-down mirror.
@@ -21,12 +24,13 @@ layout of the paper's table. Usage::
     pip install 'symequiv[experiment]'   # torch==2.13.0, scikit-learn, matplotlib
     python examples/digits_experiment.py --output digits-run
     python examples/digits_experiment.py --epochs 40 --samples 20000   # a quick run
+
+On 2 cores of an AMD EPYC processor the default run takes about 80 seconds.
 """
 
 from __future__ import annotations
 
 import argparse
-import os
 import pathlib
 import time
 
@@ -38,7 +42,6 @@ from symequiv.numeric.inspection import float_network_of, inspect_network
 TASKS = ("autoencoder", "classifier")
 FIRST_ACTIVATIONS = ("tanh", "gelu")
 MIRRORS = {"left-right": "horizontal", "up-down (control)": "vertical"}
-HIDDEN = 256
 
 THEORY = """\
 [theory]
@@ -96,21 +99,21 @@ def mirror_indices(flip):
     return (7 - rows) * 8 + columns
 
 
-def build_model(torch, first, outputs):
+def build_model(torch, first, hidden, outputs):
     activation = torch.nn.Tanh() if first == "tanh" else torch.nn.GELU()
     return torch.nn.Sequential(
-        torch.nn.Linear(64, HIDDEN), activation,
-        torch.nn.Linear(HIDDEN, HIDDEN), torch.nn.GELU(),
-        torch.nn.Linear(HIDDEN, HIDDEN), torch.nn.GELU(),
-        torch.nn.Linear(HIDDEN, outputs))
+        torch.nn.Linear(64, hidden), activation,
+        torch.nn.Linear(hidden, hidden), torch.nn.GELU(),
+        torch.nn.Linear(hidden, hidden), torch.nn.GELU(),
+        torch.nn.Linear(hidden, outputs))
 
 
-def train(torch, task, first, data, epochs, weight, seed):
+def train(torch, task, first, data, epochs, weight, seed, hidden):
     """Train one network; returns the model and its test score."""
     train_x, train_y, test_x, test_y = data
     torch.manual_seed(seed)
     outputs = 64 if task == "autoencoder" else 10
-    model = build_model(torch, first, outputs)
+    model = build_model(torch, first, hidden, outputs)
     optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
     mirror = torch.as_tensor(mirror_indices("horizontal"))
     inputs = torch.as_tensor(train_x)
@@ -121,13 +124,14 @@ def train(torch, task, first, data, epochs, weight, seed):
         for start in range(0, len(inputs), 64):
             batch = order[start:start + 64]
             x = inputs[batch]
-            output = model(x)
-            mirrored = model(x[:, mirror])
+            probe = torch.cat([x, torch.randn(x.shape, generator=generator)])
+            output = model(probe)
+            mirrored = model(probe[:, mirror])
             if task == "autoencoder":
-                task_loss = torch.nn.functional.mse_loss(output, x)
+                task_loss = torch.nn.functional.mse_loss(output[:len(x)], x)
                 equivariance = torch.nn.functional.mse_loss(mirrored, output[:, mirror])
             else:
-                task_loss = torch.nn.functional.cross_entropy(output, labels[batch])
+                task_loss = torch.nn.functional.cross_entropy(output[:len(x)], labels[batch])
                 equivariance = torch.nn.functional.mse_loss(mirrored, output)
             loss = task_loss + weight * equivariance
             optimizer.zero_grad()
@@ -144,14 +148,14 @@ def train(torch, task, first, data, epochs, weight, seed):
     return model, score
 
 
-def write_theories(folder, task, first, weights_name):
+def write_theories(folder, task, first, weights_name, hidden):
     paths = {}
     for mirror_name, flip in MIRRORS.items():
         short = mirror_name.split(" ")[0]
         output_action = (f'{{ image = [8, 8], flip = "{flip}" }}' if task == "autoencoder"
                          else '"trivial"')
         text = THEORY.format(task=task, first=first, mirror_name=short, flip=flip,
-                             output_action=output_action, hidden=HIDDEN,
+                             output_action=output_action, hidden=hidden,
                              outputs=64 if task == "autoencoder" else 10,
                              weights=weights_name)
         path = folder / f"digits-{task}-{first}-{short}.toml"
@@ -165,8 +169,9 @@ def main():
     parser.add_argument("--output", default="digits-run", help="folder for weights, theory "
                         "files and plots (default digits-run)")
     parser.add_argument("--epochs", type=int, default=150, help="training epochs (default 150)")
-    parser.add_argument("--weight", type=float, default=1.0,
-                        help="weight of the equivariance loss (default 1.0)")
+    parser.add_argument("--hidden", type=int, default=64, help="hidden width (default 64)")
+    parser.add_argument("--weight", type=float, default=10.0,
+                        help="weight of the equivariance loss (default 10)")
     parser.add_argument("--samples", type=int, default=100_000,
                         help="noise inputs for the metric (default 100000, as in the paper)")
     parser.add_argument("--seed", type=int, default=0, help="seed of training and sampling")
@@ -177,7 +182,8 @@ def main():
         import torch
     except ImportError:
         raise SystemExit("this experiment needs PyTorch: pip install 'symequiv[experiment]'")
-    torch.set_num_threads(max(os.cpu_count() or 1, 1))
+    # One thread: these matrices are small, and more threads only add contention.
+    torch.set_num_threads(1)
 
     folder = pathlib.Path(arguments.output)
     folder.mkdir(parents=True, exist_ok=True)
@@ -188,10 +194,10 @@ def main():
         for first in FIRST_ACTIVATIONS:
             started = time.perf_counter()
             model, score = train(torch, task, first, data, arguments.epochs, arguments.weight,
-                                 arguments.seed)
+                                 arguments.seed, arguments.hidden)
             weights_name = f"digits-{task}-{first}.pt"
             torch.save(model.state_dict(), folder / weights_name)
-            theories = write_theories(folder, task, first, weights_name)
+            theories = write_theories(folder, task, first, weights_name, arguments.hidden)
             for mirror_name, path in theories.items():
                 theory = symequiv.load(path)
                 inspection = inspect_network(

@@ -72,7 +72,7 @@ def _as_float(array, path, name):
     if array.dtype.kind not in "fiub":
         raise InputError(f"expected real numbers, got dtype {array.dtype}", source=path,
                          key=name)
-    # Floats keep their dtype, so reports can say how the weights were stored.
+    # Floats keep their dtype, so reports can show how the weights were stored.
     return array if array.dtype.kind == "f" else array.astype(numpy.float64)
 
 
@@ -129,7 +129,7 @@ def _read_torch(path):
         if isinstance(value, torch.Tensor):
             value = value.detach().cpu()
             if value.dtype == torch.bfloat16:
-                # numpy has no bfloat16; float32 holds every bfloat16 value exactly.
+                # numpy has no bfloat16, and float32 represents every bfloat16 value exactly.
                 value = value.to(torch.float32)
             arrays[str(name)] = value.numpy()
     if not arrays:

@@ -171,7 +171,7 @@ def _residual_matrix(source, target, scale_set):
     return plus, numpy.ones_like(plus)
 
 
-BLOCK = 128
+BLOCK = 32
 
 
 def _candidate_residuals(source, target, scale_set, tolerance, rng, neighbours):
@@ -361,7 +361,7 @@ def match_affine(source, target, tolerance):
     r"""Fit :math:`W' = A W` by least squares for the identity activation's affine latent group.
 
     Returns a :class:`FloatMatch` whose ``images`` is empty and whose
-    ``scales`` holds :math:`A`; it is ``AMBIGUOUS`` when :math:`W` has
+    ``scales`` contains :math:`A`. It is ``AMBIGUOUS`` when :math:`W` has
     dependent rows, because then :math:`A` is not unique.
     """
     source = numpy.asarray(source, dtype=float)

@@ -38,7 +38,7 @@ from symequiv.groups.cayley import JointElement, closure
 from symequiv.models.network import Network
 
 MAX_GROUP_ORDER = 4096
-# Integer sums stay below 2^62, so int64 never overflows.
+# _exponent picks the grid so that the integer sums stay below 2^62 and fit in int64.
 _INTEGER_BITS = 62
 
 
@@ -79,7 +79,7 @@ class Projection:
 
 
 def _preactivation_map(element, field):
-    """The monomial map of pre-activation scales of a pointwise latent element."""
+    """Return the monomial map of pre-activation scales of a pointwise latent element."""
     images = element.map.linear.images
     return AffineMap(MonomialMatrix(field, images, element.preactivation_scales))
 
@@ -223,9 +223,9 @@ def project_layer(weights, bias, elements, field):
         total_weights, total_bias = _average_signed(weights, bias, elements, exponent)
         denominator = len(elements) * 2**exponent
         return total_weights, total_bias, denominator
-    # NOTE: the general path uses Python fractions entry by entry, which takes
-    # minutes for layers of a million weights; it serves rational scales (ReLU,
-    # powers) on small networks.
+    # NOTE: the general path uses Python fractions entry by entry, so a layer of a
+    # million weights takes minutes. It serves rational scales (ReLU, powers) on
+    # small networks.
     exact_weights, exact_bias = _average_general(weights, bias, elements, field)
     return exact_weights, exact_bias, None
 
