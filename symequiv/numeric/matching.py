@@ -136,13 +136,12 @@ def pair_residuals(source, target, scale_set):
         scales = signs * numpy.abs(cosines) * target_norms / numpy.maximum(source_norms, _TINY)
         return residuals, scales
     size = numpy.maximum(numpy.maximum(_row_norms(source), _row_norms(target)), _TINY)
-    difference = target - source
-    plus = _row_norms(difference) / size
+    scales = numpy.ones(len(source))
     if scale_set is ScaleSet.SIGN:
-        difference += 2 * source
-        minus = _row_norms(difference) / size
-        return numpy.minimum(plus, minus), numpy.where(minus < plus, -1.0, 1.0)
-    return plus, numpy.ones_like(plus)
+        # The better sign is the sign of t . s, so one difference of rows suffices.
+        scales = numpy.where(numpy.einsum("ij,ij->i", target, source) < 0, -1.0, 1.0)
+    difference = target - scales[:, None] * source
+    return _row_norms(difference) / size, scales
 
 
 def _residual_matrix(source, target, scale_set):
@@ -172,15 +171,17 @@ def _residual_matrix(source, target, scale_set):
 
 
 BLOCK = 32
+# Ranking residuals below this are recomputed from the rows themselves.
+_RECHECK = 1e-4
 
 
 def _candidate_residuals(source, target, scale_set, tolerance, rng, neighbours):
     r"""Return ``(targets, sources, residuals)`` of the candidate pairs.
 
-    Rows are keyed by one random unit direction :math:`r` (normalized rows for
-    positive and nonzero scales; for signs the negated sources get keys too),
-    and each target's candidates are a contiguous range of the sorted source
-    keys: all keys within the reach (so nothing within the tolerance is
+    Rows are keyed by their product with one random unit direction :math:`r`
+    (normalized rows for positive and nonzero scales, and the absolute value
+    where the sign is free), and each target's candidates are a contiguous
+    range of the sorted source keys: all keys within the reach (so nothing within the tolerance is
     missed) and ``neighbours`` more on each side. Taking the targets in key
     order, a block of them needs one contiguous range of sources, so their
     dot products come from one matrix product of the block with that range.
@@ -191,43 +192,44 @@ def _candidate_residuals(source, target, scale_set, tolerance, rng, neighbours):
     """
     size, length = source.shape
     unit = scale_set in (ScaleSet.POSITIVE, ScaleSet.NONZERO)
+    signed = scale_set in (ScaleSet.SIGN, ScaleSet.NONZERO)
     source_rows = _unit_rows(source)[0] if unit else source
     target_rows = _unit_rows(target)[0] if unit else target
     direction = rng.standard_normal(length)
     direction /= numpy.linalg.norm(direction)
     source_keys = source_rows @ direction
     target_keys = target_rows @ direction
-    indices = numpy.arange(size)
-    signs = numpy.ones(size)
-    if scale_set in (ScaleSet.SIGN, ScaleSet.NONZERO):
-        source_keys = numpy.concatenate([source_keys, -source_keys])
-        indices = numpy.concatenate([indices, indices])
-        signs = numpy.concatenate([signs, -signs])
+    if signed:
+        # ||r.t| - |r.s|| <= |r.t - c r.s| for c = +-1, so absolute keys lose no candidate.
+        source_keys = numpy.abs(source_keys)
+        target_keys = numpy.abs(target_keys)
     order = numpy.argsort(source_keys, kind="stable")
-    sorted_keys, sorted_indices, sorted_signs = source_keys[order], indices[order], signs[order]
+    sorted_keys = source_keys[order]
     source_norms = _row_norms(source_rows)
     target_norms = _row_norms(target_rows)
     reach = tolerance if unit else tolerance * max(float(source_norms.max()),
                                                    float(target_norms.max()))
     position = numpy.searchsorted(sorted_keys, target_keys)
     low = numpy.clip(numpy.minimum(numpy.searchsorted(sorted_keys, target_keys - reach),
-                                   position - neighbours), 0, len(sorted_keys))
+                                   position - neighbours), 0, size)
     high = numpy.clip(numpy.maximum(numpy.searchsorted(sorted_keys, target_keys + reach,
                                                        side="right"), position + neighbours),
-                      0, len(sorted_keys))
+                      0, size)
 
     pair_targets, pair_sources, residuals = [], [], []
     target_order = numpy.argsort(target_keys, kind="stable")
     for start in range(0, size, BLOCK):
         block = target_order[start:start + BLOCK]
         first, last = int(low[block].min()), int(high[block].max())
-        rows = sorted_indices[first:last]
-        products = target_rows[block] @ (source_rows[rows] * sorted_signs[first:last, None]).T
+        rows = order[first:last]
+        products = target_rows[block] @ source_rows[rows].T
         lengths = high[block] - low[block]
         local = numpy.repeat(numpy.arange(len(block)), lengths)
         offsets = numpy.repeat(low[block] - first - numpy.concatenate(
             [[0], numpy.cumsum(lengths)[:-1]]), lengths) + numpy.arange(int(lengths.sum()))
         dots = products[local, offsets]
+        if signed:
+            dots = numpy.abs(dots)
         targets = block[local]
         sources = rows[offsets]
         if unit:
@@ -335,18 +337,20 @@ def _runner_up(source, target, pair_targets, pair_sources, residuals, first, ass
                scale_set):
     """For each target, the residual of the best candidate other than its assigned source.
 
-    The candidate is chosen by the ranking residuals and its residual recomputed
-    directly, so that a duplicate neuron shows a runner-up of exactly 0.
+    Ranking residuals below :data:`_RECHECK` are recomputed directly, because
+    the dot-product formula cannot resolve them, so a duplicate neuron shows a
+    runner-up of exactly 0.
     """
     size = len(assignment)
     masked = numpy.where(pair_sources != assignment[pair_targets], residuals, numpy.inf)
     smallest = numpy.minimum.reduceat(masked, first)
-    result = numpy.full(size, numpy.inf)
-    found = numpy.flatnonzero(numpy.isfinite(smallest))
-    if found.size:
+    result = smallest.copy()
+    recheck = numpy.flatnonzero(smallest < _RECHECK)
+    if recheck.size:
         # The first pair of each target's group that attains the minimum.
-        hits = numpy.flatnonzero(masked == numpy.repeat(smallest, numpy.diff(
-            numpy.r_[first, len(masked)])))
+        group_of_pair = numpy.repeat(numpy.arange(size), numpy.diff(numpy.r_[first, len(masked)]))
+        hits = numpy.flatnonzero((masked == smallest[group_of_pair])
+                                 & numpy.isin(group_of_pair, recheck))
         chosen = {}
         for pair in hits:
             chosen.setdefault(int(pair_targets[pair]), int(pair_sources[pair]))
