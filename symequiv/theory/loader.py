@@ -34,7 +34,8 @@ def load(path):
 
     Returns
     -------
-    Theory
+    Theory or NumericTheory
+        A :class:`NumericTheory` when ``[parameters]`` names a weights file.
 
     Raises
     ------
