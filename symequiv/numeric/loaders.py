@@ -181,6 +181,8 @@ def _affine_chain(graph, constants, path):
     """
     from onnx import numpy_helper
 
+    # NOTE: only the affine nodes are read; the activations between them come from
+    # the theory file and are not compared with the graph's nodes.
     constants = dict(constants)
     consumers = {}
     for node in graph.node:
