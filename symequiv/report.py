@@ -106,8 +106,14 @@ def format_report(report):
             tag = "[ok]  " if result.holds else "[FAIL]"
             claim = f"{result.property} = {str(result.expected).lower()}"
         method = f" by {verdict.method}" if verdict.method != "none" else ""
-        lines.append(f"  {tag} {claim}: {verdict.status.value}{method}")
+        status = verdict.status.value
+        if verdict.observed is not None:
+            status += f" for {str(verdict.observed).lower()}"
+        lines.append(f"  {tag} {claim}: {status}{method}")
         lines.append(f"         {verdict.reason}")
+        if verdict.tolerance is not None:
+            margin = "" if verdict.margin is None else f", margin {verdict.margin:.3g}"
+            lines.append(f"         tolerance {verdict.tolerance:.3g}{margin}")
         if verdict.conditional:
             lines.append(f"         conditional on: {verdict.conditional}")
         if verdict.witness is not None:
@@ -128,10 +134,13 @@ def report_to_dict(report):
         "source": report.source,
         "all_claims_hold": report.all_hold,
         "results": [result.to_dict() for result in report.results],
-        "derivation": derivation_to_dict(report.derivation),
-        "reparameterization": reparameterization_to_dict(report.reparameterization),
+        "derivation": (None if report.derivation is None
+                       else derivation_to_dict(report.derivation)),
+        "reparameterization": (None if report.reparameterization is None
+                               else reparameterization_to_dict(report.reparameterization)),
         "reduced_derivation": (None if report.reduced_derivation is None
                                else derivation_to_dict(report.reduced_derivation)),
+        "numeric": report.details,
     }
 
 

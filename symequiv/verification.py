@@ -45,12 +45,19 @@ class ClaimResult:
     property: str
     expected: bool | None
     verdict: Verdict
+    strict: bool = False
 
     @property
     def holds(self):
-        """True or False for claims, None for unclaimed properties."""
+        """True or False for claims, None for unclaimed properties.
+
+        Numerical evidence counts when it points to the claimed value, unless
+        ``strict`` asks for proofs.
+        """
         if self.expected is None:
             return None
+        if self.verdict.status is Status.EVIDENCE and not self.strict:
+            return self.verdict.observed is self.expected
         return self.verdict.value is self.expected
 
     def to_dict(self):
@@ -73,6 +80,8 @@ class Report:
     reparameterization : Reparameterization
     reduced_derivation : Derivation or None
         At :math:`\\theta^*`, when it differs from :math:`\\theta`.
+    details : dict or None
+        Extra JSON-ready data, such as the numeric checks on float parameters.
     """
 
     name: str
@@ -81,6 +90,7 @@ class Report:
     derivation: object
     reparameterization: object
     reduced_derivation: object = None
+    details: dict | None = None
 
     @property
     def claims(self):
@@ -110,7 +120,8 @@ def _layerwise_verdict(derivation, end_to_end):
     return Verdict.unknown("the derivation was inconclusive: " + derivation.reason)
 
 
-def verify_network(network, action, expectations=None, name="", source=None, seed=0):
+def verify_network(network, action, expectations=None, name="", source=None, seed=0,
+                   strict=False):
     r"""Compute every property for ``network`` under ``action`` and compare with the claims.
 
     Parameters
@@ -123,6 +134,9 @@ def verify_network(network, action, expectations=None, name="", source=None, see
         For the report.
     seed : int
         Seed of the witness searches.
+    strict : bool
+        Count only proofs and refutations as settling a claim; exact
+        parameters never give numerical evidence, so this changes nothing here.
 
     Returns
     -------
@@ -162,6 +176,6 @@ def verify_network(network, action, expectations=None, name="", source=None, see
         "layerwise_equivariant": layerwise,
         "layerwise_after_reparameterization": after,
     }
-    results = tuple(ClaimResult(name_, expectations.get(name_), verdicts[name_])
+    results = tuple(ClaimResult(name_, expectations.get(name_), verdicts[name_], strict)
                     for name_ in PROPERTIES)
     return Report(name, source, results, derivation, reparameterization, reduced_derivation)

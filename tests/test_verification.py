@@ -217,5 +217,6 @@ def test_claim_result_to_dict():
         "holds": True,
         "verdict": {"status": "refuted", "method": "test",
                     "reason": "a verdict built by the test", "witness": None,
-                    "conditional": None, "tolerance": None},
+                    "conditional": None, "tolerance": None, "observed": None,
+                    "margin": None},
     }

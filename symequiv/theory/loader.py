@@ -17,6 +17,7 @@ from symequiv.theory.context import Context
 from symequiv.theory.group_section import build_action, read_group
 from symequiv.theory.model_section import build_network, read_model
 from symequiv.theory.parameters_section import build_field, read_parameters
+from symequiv.theory.weights_section import WeightsParameters
 from symequiv.verification import PROPERTIES
 
 # Each top-level table has its own reader module; a new table is added here and there.
@@ -33,7 +34,8 @@ def load(path):
 
     Returns
     -------
-    Theory
+    Theory or NumericTheory
+        A :class:`NumericTheory` when ``[parameters]`` names a weights file.
 
     Raises
     ------
@@ -99,6 +101,13 @@ def _build(context, data):
     parameters = read_parameters(context, context.table(data, "parameters"), model)
     expectations = _read_expectations(context, context.table(data, "expect", required=False))
 
+    if isinstance(parameters, WeightsParameters):
+        from symequiv.theory.numeric_theory import NumericTheory
+
+        action = build_action(context, build_field(context, {}, group), group)
+        return NumericTheory(name.strip(), description, parameters.network, action,
+                             expectations, source=context.source,
+                             tolerance=parameters.tolerance, weights_path=parameters.path)
     field = build_field(context, parameters, group)
     network = build_network(context, field, model, parameters)
     action = build_action(context, field, group)

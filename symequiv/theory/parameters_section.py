@@ -1,4 +1,8 @@
-"""The ``[parameters]`` table: exact weights and biases, and the field that holds them."""
+"""The ``[parameters]`` table: exact weights and biases, and the field that holds them.
+
+A table with ``file`` names a weights file instead; :mod:`~symequiv.theory.weights_section`
+reads it.
+"""
 
 from __future__ import annotations
 
@@ -13,9 +17,13 @@ from symequiv.exact.parser import parse_number
 
 def read_parameters(context, table, model):
     if "file" in table:
-        raise context.error("parameters.file", "weights files need the numeric fallback, "
-                            "which this version of symequiv does not include; give exact "
-                            "values instead", table["file"])
+        if "specs" in model:
+            raise context.error("parameters.file", "weights files are read for multilayer "
+                                "perceptrons only; give the parameters of other layer kinds "
+                                "as exact values", table["file"])
+        from symequiv.theory.weights_section import read_weights_table
+
+        return read_weights_table(context, table, model)
     if "specs" in model:
         return _read_layer_parameters(context, table, model["specs"])
     widths = model["widths"]

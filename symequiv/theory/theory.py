@@ -52,7 +52,10 @@ class Theory:
         r"""Return the reparameterization :math:`\theta^*` with the steps that produced it."""
         return reduce_network(self.network)
 
-    def verify(self, seed=0):
-        """Check every claim; returns a :class:`~symequiv.verification.Report`."""
+    def verify(self, seed=0, strict=False, tolerance=None):
+        """Check every claim; returns a :class:`~symequiv.verification.Report`.
+
+        ``tolerance`` applies to float parameters only and is ignored here.
+        """
         return verify_network(self.network, self.action, self.expectations, name=self.name,
-                              source=self.source, seed=seed)
+                              source=self.source, seed=seed, strict=strict)

@@ -57,7 +57,7 @@ def assert_one_error_line(result, path, key, phrase):
                  id="integer-5000-digits"),
     pytest.param([(W1 + "\n" + B1 + "\nW2 = [[1, 2, 3, -1], [2, 1, -1, 3]]\nb2 = [1, 1]",
                    'file = "weights.npz"')], "parameters.file",
-                 "weights files need the numeric fallback", id="weights-file"),
+                 "weights.npz: cannot read the weights file: it does not exist", id="weights-file"),
 ])
 def test_verify_bad_file_prints_one_line(tmp_path, replacements, key, phrase):
     path = edited_theory(tmp_path, "tanh-swap", replacements, "bad.toml")
