@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from fractions import Fraction
 
 from symequiv.actions.maps import MonomialMatrix, identity_affine
@@ -32,6 +33,10 @@ FORMAT_NAME = "symequiv certificate"
 
 # Significant decimal digits kept when an interval bound is rounded outward.
 BOUND_DIGITS = 20
+
+# A JSON list of scalars: strings, numbers, null or booleans, with no nested list or object.
+_SCALAR = r'(?:"(?:[^"\\\n]|\\.)*"|-?\d+|null|true|false)'
+_SCALAR_LIST = re.compile(r"\[\s*" + _SCALAR + r"(?:,\s*" + _SCALAR + r")*\s*\]")
 
 
 class _Numbers:
@@ -180,8 +185,10 @@ def _decimal_bound(value, places, upward):
 
 def _interval(ball):
     r"""Return exact decimal bounds ``[lower, upper]`` that contain an Arb ball."""
-    lower = _fraction_of_arb_point(ball.lower())
-    upper = _fraction_of_arb_point(ball.upper())
+    # The midpoint and radius are exact binary numbers, so the endpoints are exact.
+    middle = _fraction_of_arb_point(ball.mid())
+    radius = _fraction_of_arb_point(ball.rad())
+    lower, upper = middle - radius, middle + radius
     magnitude = max(abs(lower), abs(upper), Fraction(1, 10**6))
     places = max(0, BOUND_DIGITS - 1 - math.floor(math.log10(magnitude)))
     # Keep a bound that excludes zero on its side of zero after rounding.
@@ -199,9 +206,9 @@ def _input_witness(network, action, witness):
         evidence.update(left=[witness.left] * 2, right=[witness.right] * 2,
                         difference=[witness.difference] * 2)
         return evidence
-    from symequiv.derivation.witness import specialize
-
     import sympy
+
+    from symequiv.derivation.witness import specialize
 
     if witness.substitutions:
         network = specialize(network, {sympy.Symbol(name): sympy.Rational(value)
@@ -326,6 +333,11 @@ _NOT_COVERED = {
 }
 
 
+_AFTER_REFUTED = ("refuted at theta* by a failed match; the kernel re-checks a refutation after "
+                  "reparameterization only through an input witness, which refutes every "
+                  "parameter with the same function")
+
+
 def _claim(evidence, result):
     verdict = result.verdict
     entry = {"property": result.property, "expected": result.expected,
@@ -341,6 +353,9 @@ def _claim(evidence, result):
             entry["note"] = _NOT_COVERED.get(
                 verdict.method, f"decided by {verdict.method}, for which this certificate "
                                 "holds no evidence the kernel can re-check")
+            if (result.property == "layerwise_after_reparameterization"
+                    and verdict.status is Status.REFUTED and verdict.method == "derivation"):
+                entry["note"] = _AFTER_REFUTED
     return entry
 
 
@@ -401,10 +416,13 @@ def write_certificate(path, certificate):
     InputError
         When the file cannot be written.
     """
+    text = json.dumps(certificate, indent=1)
+    # One line per vector or matrix row keeps the file readable; newlines inside the
+    # lists are whitespace between tokens, since JSON strings escape theirs.
+    text = _SCALAR_LIST.sub(lambda match: re.sub(r"\s*\n\s*", " ", match.group(0)), text)
     try:
         with open(path, "w", encoding="utf-8") as handle:
-            json.dump(certificate, handle, indent=1)
-            handle.write("\n")
+            handle.write(text + "\n")
     except OSError as error:
         raise InputError(f"cannot write the certificate: {error.strerror}",
                          source=str(path)) from None

@@ -35,7 +35,7 @@ class Rejected(Exception):
     """The certificate does not prove what it says; ``check`` names the failed check."""
 
     def __init__(self, check, message):
-        super().__init__(f"{check}: {message}")
+        super().__init__(message if check == "file" else f"{check}: {message}")
         self.check = check
 
 
@@ -72,7 +72,7 @@ def _pmul(p, q):
 class RationalFunction:
     """A quotient of polynomials (``{exponents: Fraction}``) in the certificate's symbols."""
 
-    __slots__ = ("num", "den", "zero")
+    __slots__ = ("den", "num", "zero")
 
     def __init__(self, num, den, zero):
         self.num, self.den, self.zero = num, den, zero
@@ -185,17 +185,19 @@ class Numbers:
             return tokens[position[0]] if position[0] < len(tokens) else None
 
         def take():
+            if peek() is None:
+                raise Malformed(where, f"unexpected end of {text!r}")
             position[0] += 1
             return tokens[position[0] - 1]
 
         def atom():
-            token = take() if peek() is not None else None
+            token = take()
             if token == "(":
                 value = expression()
                 if take() != ")":
                     raise Malformed(where, f"unbalanced parentheses in {text!r}")
                 return value
-            if token is not None and token[0].isdigit():
+            if token[0].isdigit():
                 return RationalFunction({}, {}, self.zero).lift(Fraction(token))
             if token in self.symbols:
                 exponents = tuple(int(name == token) for name in self.symbols)
@@ -209,10 +211,11 @@ class Numbers:
             base = atom()
             if peek() in ("^", "**"):
                 take()
-                exponent = unary().constant()
-                if exponent.denominator != 1 or abs(exponent) > 64:
+                sign = -1 if peek() == "-" and take() else 1
+                exponent = take()
+                if not exponent.isdigit() or int(exponent) > 64:
                     raise Malformed(where, f"exponents must be integers up to 64 in {text!r}")
-                return base ** int(exponent)
+                return base ** (sign * int(exponent))
             return base
 
         def expression():
@@ -231,6 +234,11 @@ class Numbers:
         if peek() is not None:
             raise Malformed(where, f"unexpected {peek()!r} in {text!r}")
         return value
+
+
+def _divide(a, b):
+    """Divide exactly: ``int / int`` would give a float."""
+    return (Fraction(a) if isinstance(a, int) else a) / b
 
 
 def _sign(value):
@@ -300,7 +308,7 @@ class Map:
             preimages = [0] * self.dimension
             for column, row in enumerate(self.images):
                 preimages[row] = column
-            linear = Map(tuple(preimages), tuple(1 / self.scales[c] for c in preimages))
+            linear = Map(tuple(preimages), tuple(_divide(1, self.scales[c]) for c in preimages))
         else:
             linear = Map(rows=_solve(self.rows))
         return linear if self.shift is None else Map(
@@ -334,7 +342,7 @@ def _eliminate(rows, extra=0):
             continue
         top = len(pivots)
         rows[top], rows[pivot] = rows[pivot], rows[top]
-        rows[top] = [x / rows[top][column] for x in rows[top]]
+        rows[top] = [_divide(x, rows[top][column]) for x in rows[top]]
         for r in range(len(rows)):
             if r != top and rows[r][column]:
                 factor = rows[r][column]
@@ -497,17 +505,28 @@ def _log(y, bits):
     return _round(scaled[0] + 2 * lo, bits, False), _round(scaled[1] + 2 * hi, bits, True)
 
 
+def _tiny(bits):
+    # For |q| > bits, e^-|q| < 2^(-1.44 |q|) < 2^-bits: far tails need no exp of a huge number.
+    return Fraction(1, 2**bits)
+
+
 def _tanh(q, bits):
+    if abs(q) > bits:
+        return (1 - 2 * _tiny(bits), Fraction(1)) if q > 0 else (Fraction(-1), 2 * _tiny(bits) - 1)
     lo, hi = _exp(2 * q, bits + 4)
     return 1 - 2 / (lo + 1), 1 - 2 / (hi + 1)
 
 
 def _sigmoid(q, bits):
+    if abs(q) > bits:
+        return (1 - _tiny(bits), Fraction(1)) if q > 0 else (Fraction(0), _tiny(bits))
     lo, hi = _exp(-q, bits + 4)
     return 1 / (1 + hi), 1 / (1 + lo)
 
 
 def _softplus(q, bits):
+    if abs(q) > bits:  # log(1 + e^q) lies in [q, q + e^-q] above and in [0, e^q] below
+        return (q, q + _tiny(bits)) if q > 0 else (Fraction(0), _tiny(bits))
     lo, hi = _exp(q, bits + 4)
     return _log(1 + lo, bits)[0], _log(1 + hi, bits)[1]
 
@@ -531,11 +550,12 @@ def _pi(bits):
 
 
 def _erf(q, bits):
-    r"""Enclose erf(q) = (2/\sqrt\pi) \sum_n (-1)^n q^{2n+1} / (n! (2n+1)), or by erfc for |q| > 8."""
+    r"""Enclose erf(q) = (2/\sqrt\pi) \sum (-1)^n q^{2n+1} / (n! (2n+1)), or by erfc for |q| > 8."""
     pi = _pi(bits + 8)
     two_over_root_pi = (2 / _sqrt(pi[1], bits + 8)[1], 2 / _sqrt(pi[0], bits + 8)[0])
     if abs(q) > 8:  # 0 < erfc(x) < exp(-x^2) / (x sqrt(pi)) for x > 0
-        tail = _exp(-q * q, bits)[1] * two_over_root_pi[1] / (2 * abs(q))
+        tail = _tiny(bits) if q * q > bits else (
+            _exp(-q * q, bits)[1] * two_over_root_pi[1] / (2 * abs(q)))
         return (1 - tail, Fraction(1)) if q > 0 else (Fraction(-1), tail - 1)
     total, n, term = Fraction(0), 0, q
     # The terms alternate and decrease once n > q^2, so the tail is below the next term.
@@ -558,7 +578,7 @@ def _gelu(interval, bits):
 
 def _get(data, key, kind, where):
     value = data.get(key) if isinstance(data, dict) else None
-    if not isinstance(value, kind) or isinstance(value, bool) and kind is not bool:
+    if not isinstance(value, kind) or (isinstance(value, bool) and kind is not bool):
         raise Malformed(f"{where}.{key}", f"expected {getattr(kind, '__name__', kind)}, "
                                           f"got {type(value).__name__}")
     return value
@@ -709,6 +729,12 @@ class Certificate:
                                             self.widths[end], f"group.{side}.{g}")
                                     for g in self.generators}
                                    for side, end in (("input", 0), ("output", -1)))
+        for word in self.relations:
+            for maps, dimension, label in ((self.input, self.widths[0], "rho_in"),
+                                           (self.output, self.widths[-1], "rho_out")):
+                if not _evaluate(word, maps, dimension).is_identity():
+                    raise Rejected("group.relations", f"the relation {_text(word)} fails for "
+                                                      f"{label}")
         self.identities = self._identities(_get(data, "identities", list, "certificate"))
         self.checked = {}
 
@@ -792,7 +818,7 @@ class Certificate:
         spaces += [({g: latents[g][i] for g in self.generators}, self.widths[i + 1],
                     f"rho_{i + 1}") for i in range(self.depth - 1)]
         for word in self.relations:
-            for maps, dimension, label in spaces:
+            for maps, dimension, label in spaces[2:]:
                 if not _evaluate(word, maps, dimension).is_identity():
                     raise Rejected(where, f"the relation {_text(word)} fails for {label}")
         if self.relations:
@@ -834,7 +860,7 @@ class Certificate:
     # -- theta* ---------------------------------------------------------------------------------
 
     def reduced(self):
-        r"""Replay the reduction steps on :math:`\theta` and compare with the stated :math:`\theta^*`."""
+        r"""Replay the reduction steps on :math:`\theta` and compare with :math:`\theta^*`."""
         data = _get(self.data, "reparameterization", dict, "certificate")
         layers = [([list(row) for row in weights], list(bias)) for weights, bias in self.theta]
         for index, step in enumerate(_get(data, "steps", list, "reparameterization")):
@@ -867,7 +893,8 @@ class Certificate:
                     same = (weights[j] == [c * x for x in weights[keeper]] and bias[j] == c * bias[
                         keeper] and self._listed(i, c, factor, shift))
                 if not same:
-                    raise Rejected(where, f"neuron {j + 1} is not {factor} h_{keeper + 1} + {shift}")
+                    raise Rejected(where, f"neuron {j + 1} is not {factor} h_{keeper + 1} + "
+                                          f"{shift}")
             else:
                 raise Rejected(where, f"the {kind!r} step does not apply to neuron {j + 1}")
             for r, row in enumerate(following):
@@ -885,7 +912,7 @@ class Certificate:
     # -- other evidence -------------------------------------------------------------------------
 
     def check_witness(self, evidence, where):
-        r"""Re-evaluate :math:`f(g x)_i` and :math:`(g f(x))_i` and compare with the stated bounds."""
+        r"""Re-evaluate :math:`f(g x)_i` and :math:`(g f(x))_i`; compare with the stated bounds."""
         g = evidence.get("generator")
         if g not in self.generators:
             raise Malformed(where, f"unknown generator {g!r}")
@@ -905,6 +932,7 @@ class Certificate:
                       for weights, bias in self.theta]
         if any(a[2] is None for a in self.activations):
             raise Unsupported(where, "an expression activation has no interval evaluation")
+        point = tuple(Fraction(x) for x in point)
         moved = self.input[g].apply(point)
         row = self.output[g].dense()[coordinate]
         offset = (self.output[g].shift or (0,) * self.widths[-1])[coordinate]
@@ -935,7 +963,7 @@ class Certificate:
         target = moved_weights[neuron] + (moved_bias[neuron],)
         for j, source in enumerate(row + (b,) for row, b in zip(weights, bias)):
             k = next((k for k, x in enumerate(source) if x), None)
-            c = None if k is None else target[k] / source[k]
+            c = None if k is None else _divide(target[k], source[k])
             if c is not None and target == tuple(c * x for x in source) and (
                     scales == "nonzero" or c == 1 or (scales == "sign" and c == -1)
                     or (scales == "positive" and _sign(c) > 0)):
@@ -976,7 +1004,10 @@ class Certificate:
                     raise Malformed(where, f"chain {n} needs {self.depth - 1} latent maps")
                 self.check_chain(self.theta, _identity(self.widths[0]), chain,
                                  _identity(self.widths[-1]), f"{where}.chains[{n}]")
-            holds = parsed[0] == parsed[1]
+            if parsed[0] == parsed[1]:
+                raise Rejected(where, "the two chains are equal, so they do not show that the "
+                                      "relation of theta to itself is not unique")
+            holds = False
         if holds != (status == "proved"):
             raise Rejected(where, f"{kind}: the conditions {'hold' if holds else 'fail'}, so "
                                   f"the verdict '{status}' is wrong")
@@ -1018,7 +1049,10 @@ def _substitute(value, values, numbers):
 
 
 def check(data):
-    """Check a certificate (parsed JSON); returns ``(property, status, summary)`` per claim.
+    """Check a parsed certificate; returns ``(property, status, certified, summary)`` per claim.
+
+    ``certified`` is False for a verdict recorded without evidence; ``summary``
+    then gives the certificate's note on why.
 
     Raises
     ------
@@ -1034,26 +1068,41 @@ def check(data):
             raise Malformed(where, f"{prop} is claimed twice")
         seen.add(prop)
         if claim.get("evidence") is None:
-            results.append((prop, claim.get("status"), f"not certified: {claim.get('note')}"))
+            results.append((prop, claim.get("status"), False, str(claim.get("note"))))
         else:
-            results.append((prop, claim.get("status"), certificate.check_claim(claim, where)))
+            results.append((prop, claim.get("status"), True, certificate.check_claim(claim, where)))
     return results
+
+
+def read(path):
+    """Read a certificate file as JSON; raises :class:`Malformed` when it is unreadable."""
+    def reject_constant(name):
+        raise ValueError(f"{name} is not an exact number")
+    try:
+        with open(path, encoding="utf-8") as handle:
+            return json.load(handle, parse_constant=reject_constant)
+    except OSError as error:
+        raise Malformed("file", f"cannot read the file: {error.strerror}") from None
+    except (ValueError, RecursionError) as error:
+        raise Malformed("file", f"invalid JSON: {error}") from None
 
 
 def main(argv=None):
     """Check the certificate file named in ``argv``; exit 0 accepted, 1 rejected, 2 malformed."""
     argv = sys.argv[1:] if argv is None else argv
+    if len(argv) != 1:
+        print("usage: python kernel.py CERT.json", file=sys.stderr)
+        return 2
     try:
-        with open(argv[0], encoding="utf-8") as handle:
-            results = check(json.load(handle))
-    except (OSError, ValueError, IndexError, Malformed) as error:
-        print(f"kernel: error: {error}", file=sys.stderr)
+        results = check(read(argv[0]))
+    except Malformed as error:
+        print(f"kernel: error: {argv[0]}: {error}", file=sys.stderr)
         return 2
     except Rejected as error:
-        print(f"kernel: rejected: {error}", file=sys.stderr)
+        print(f"kernel: rejected: {argv[0]}: {error}", file=sys.stderr)
         return 1
-    for prop, status, summary in results:
-        print(f"{prop} {status}: {summary}")
+    for prop, status, certified, summary in results:
+        print(f"{prop} {status}: {summary if certified else 'not certified: ' + summary}")
     return 0
 
 
