@@ -198,14 +198,24 @@ def _interval(ball):
     return [_decimal_bound(lower, places, False), _decimal_bound(upper, places, True)]
 
 
-def _input_witness(network, action, witness):
-    evidence = {"kind": "input witness", "generator": witness.generator,
-                "point": list(witness.point), "coordinate": witness.coordinate,
-                "substitutions": dict(witness.substitutions)}
+def witness_bounds(network, action, witness):
+    r"""Return exact bounds of :math:`f(g x)_i`, :math:`(g f(x))_i` and their difference.
+
+    Parameters
+    ----------
+    network : Network
+    action : GroupAction
+    witness : InputWitness
+
+    Returns
+    -------
+    dict
+        ``left``, ``right`` and ``difference``, each ``[lower, upper]`` as exact
+        decimal strings; equal bounds for a witness computed exactly.
+    """
     if witness.exact:
-        evidence.update(left=[witness.left] * 2, right=[witness.right] * 2,
-                        difference=[witness.difference] * 2)
-        return evidence
+        return {"left": [witness.left] * 2, "right": [witness.right] * 2,
+                "difference": [witness.difference] * 2}
     import sympy
 
     from symequiv.derivation.witness import specialize
@@ -226,9 +236,15 @@ def _input_witness(network, action, witness):
             if entry != field.zero:
                 right += field.to_arb(entry) * value
         left = left[witness.coordinate]
-        difference = left - right
-    evidence.update(left=_interval(left), right=_interval(right),
-                    difference=_interval(difference))
+        return {"left": _interval(left), "right": _interval(right),
+                "difference": _interval(left - right)}
+
+
+def _input_witness(network, action, witness):
+    evidence = {"kind": "input witness", "generator": witness.generator,
+                "point": list(witness.point), "coordinate": witness.coordinate,
+                "substitutions": dict(witness.substitutions)}
+    evidence.update(witness_bounds(network, action, witness))
     return evidence
 
 
