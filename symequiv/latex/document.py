@@ -120,9 +120,9 @@ class _Writer:
         for name in action.generators:
             for label, maps in (("in", action.input), ("out", action.output)):
                 affine_map = maps[name]
-                self.add(rf"\item \({_rho(label, name)} = {typeset.map(affine_map)}\), "
-                         f"{typeset.map_description(affine_map)}"
-                         f"{typeset.shape_note(affine_map.dimension, affine_map.dimension)};")
+                note = typeset.shape_note(affine_map.dimension, affine_map.dimension)
+                self.add(rf"\item \({_rho(label, name)} = {typeset.map(affine_map)}{note}\), "
+                         f"{typeset.map_description(affine_map)};")
         self.add(r"\end{itemize}")
         if not action.relations:
             self.add(r"No relations are declared, so \(G\) is the group these pairs generate.")

@@ -96,10 +96,10 @@ class Typesetter:
         return self.matrix([list(values)]) + "^{\\top}"
 
     def shape_note(self, rows, columns):
-        """Say that a matrix was elided, or return an empty string."""
+        """Say, in math mode, that a matrix was elided; an empty string when it was not."""
         if rows <= self.max_dimension and columns <= self.max_dimension:
             return ""
-        return rf"\quad(${rows} \times {columns}$, elided)"
+        return rf"\quad ({rows} \times {columns}\text{{, elided}})"
 
     def cycles(self, affine_map):
         """Cycle notation of a permutation or signed permutation, else None."""

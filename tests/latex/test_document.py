@@ -69,7 +69,7 @@ def test_exact_radicals_and_symbols():
 def test_large_matrix_elided():
     text = derivation_latex(load("dihedral-image"), max_dimension=6)
 
-    assert r"\quad($8 \times 9$, elided)" in text
+    assert r"\quad (8 \times 9\text{, elided})" in text
     assert r"\cdots" in text and r"\ddots" in text and r"\vdots" in text
 
 
@@ -130,6 +130,17 @@ def test_document_compiles(pdflatex, tmp_path, name):
     assert result.returncode == 0, result.stdout[-2000:]
     assert errors == []
     assert (tmp_path / f"{name}.pdf").stat().st_size > 0
+
+
+def test_elided_document_compiles(pdflatex, tmp_path):
+    (tmp_path / "elided.tex").write_text(
+        derivation_latex(load("dihedral-image"), max_dimension=4), encoding="utf-8")
+
+    result = subprocess.run([pdflatex, "-interaction=nonstopmode", "-halt-on-error",
+                             "elided.tex"], cwd=tmp_path, capture_output=True, text=True,
+                            timeout=120, check=False)
+
+    assert result.returncode == 0, result.stdout[-2000:]
 
 
 def test_body_compiles_inside_a_document(pdflatex, tmp_path):

@@ -40,7 +40,7 @@ def test_large_matrix_keeps_corners(rational):
     assert text.startswith(r"\begin{bmatrix} 0 & 1 & 2 & 3 & \cdots & 5 & 6 \\ ")
     assert r"\vdots & \vdots & \vdots & \vdots & \ddots & \vdots & \vdots" in text
     assert text.endswith(r"60 & 61 & 62 & 63 & \cdots & 65 & 66 \end{bmatrix}")
-    assert typeset.shape_note(7, 7) == r"\quad($7 \times 7$, elided)"
+    assert typeset.shape_note(7, 7) == r"\quad (7 \times 7\text{, elided})"
     assert typeset.widest == 7
 
 
