@@ -137,8 +137,9 @@ class _Writer:
                      else f"claimed {str(result.expected).lower()}")
             holds = "" if result.holds is None else (", holds" if result.holds else ", fails")
             method = "" if verdict.method == "none" else f" by {escape(verdict.method)}"
+            reason = verdict.reason[:1].upper() + verdict.reason[1:]
             self.add(rf"\item \textbf{{{PROPERTY_NAMES[result.property]}}} ({claim}{holds}): "
-                     rf"\emph{{{verdict.status.value}}}{method}. {escape(verdict.reason)}.")
+                     rf"\emph{{{verdict.status.value}}}{method}. {escape(reason)}.")
             if verdict.conditional:
                 self.add(f"Conditional on: {escape(verdict.conditional)}.")
         self.add(r"\end{itemize}")

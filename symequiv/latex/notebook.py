@@ -134,10 +134,11 @@ def theory_markdown(theory):
         if layer.has_bias:
             entry += rf",\quad b_{{{index}}} = {typeset.row_vector(layer.bias)}"
         parameters.append(entry)
-    lines.append("$$\\begin{gathered}" + r" \\ ".join(parameters) + r"\end{gathered}$$")
+    gathered = "$$\\begin{gathered}" + r" \\ ".join(parameters) + r"\end{gathered}$$"
+    lines.extend(["", gathered, ""])
     relations = ", ".join(f"${word(relation)}$" for relation in action.relations) or "none"
-    lines.append(f"$G$ has generators {', '.join(action.generators)} and relations "
-                 f"{relations}:")
+    lines.extend([f"$G$ has generators {', '.join(action.generators)} and relations "
+                  f"{relations}:", ""])
     for name in action.generators:
         for label, maps in (("in", action.input), ("out", action.output)):
             affine_map = maps[name]
