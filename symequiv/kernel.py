@@ -32,7 +32,7 @@ PRECISIONS = (64, 128, 256, 512, 1024, 2048)
 
 
 class Rejected(Exception):
-    """The certificate does not prove what it says; ``check`` names the failed check."""
+    """The certificate does not prove its claims; ``check`` names the failed check."""
 
     def __init__(self, check, message):
         super().__init__(message if check == "file" else f"{check}: {message}")
@@ -65,8 +65,8 @@ def _pmul(p, q):
     for k1, v1 in p.items():
         for k2, v2 in q.items():
             key = tuple(map(operator.add, k1, k2))
-            result = _padd(result, {key: v1 * v2})
-    return result
+            result[key] = result.get(key, 0) + v1 * v2
+    return {key: value for key, value in result.items() if value}
 
 
 class RationalFunction:
@@ -317,8 +317,12 @@ class Map:
     def power(self, exponent):
         result = Map(tuple(range(self.dimension)), (1,) * self.dimension)
         base = self if exponent >= 0 else self.inverse()
-        for _ in range(abs(exponent)):
-            result = result.after(base)
+        exponent = abs(exponent)
+        while exponent:  # repeated squaring, since words allow exponents up to 10^7
+            if exponent & 1:
+                result = result.after(base)
+            exponent >>= 1
+            base = base.after(base) if exponent else base
         return result
 
     def is_identity(self):
@@ -709,19 +713,27 @@ class Certificate:
                                          f"{data.get('version')!r}; this kernel reads {VERSION}")
         self.data = data
         self.numbers = Numbers(data.get("numbers"))
-        network = _get(data, "network", dict, "certificate")
+        self._read_network(_get(data, "network", dict, "certificate"))
+        self._read_group(_get(data, "group", dict, "certificate"))
+        self.identities = self._identities(_get(data, "identities", list, "certificate"))
+        self.checked = {}
+
+    def _read_network(self, network):
         self.widths = _get(network, "widths", list, "network")
         if len(self.widths) < 2 or not all(isinstance(w, int) and w > 0 for w in self.widths):
             raise Malformed("network.widths", "expected at least two positive integers")
         self.depth = len(self.widths) - 1
+
         self.names = _get(network, "activations", list, "network")
         if len(self.names) != self.depth - 1 or not all(isinstance(n, str) for n in self.names):
             raise Malformed("network.activations", f"expected {self.depth - 1} names")
         self.activations = [_activation(name) for name in self.names]
+
         self.bias = _get(network, "bias", bool, "network")
         self.theta = self._parameters(_get(network, "parameters", dict, "network"),
                                       "network.parameters")
-        group = _get(data, "group", dict, "certificate")
+
+    def _read_group(self, group):
         self.generators = _get(group, "generators", list, "group")
         self.relations = [_word(text, self.generators, "group.relations")
                           for text in _get(group, "relations", list, "group")]
@@ -729,14 +741,14 @@ class Certificate:
                                             self.widths[end], f"group.{side}.{g}")
                                     for g in self.generators}
                                    for side, end in (("input", 0), ("output", -1)))
+
+        # The relations must hold on input and output, so that both are actions of G.
         for word in self.relations:
             for maps, dimension, label in ((self.input, self.widths[0], "rho_in"),
                                            (self.output, self.widths[-1], "rho_out")):
                 if not _evaluate(word, maps, dimension).is_identity():
                     raise Rejected("group.relations", f"the relation {_text(word)} fails for "
                                                       f"{label}")
-        self.identities = self._identities(_get(data, "identities", list, "certificate"))
-        self.checked = {}
 
     def _parameters(self, data, where):
         layers = []
@@ -880,7 +892,7 @@ class Certificate:
                 if not _value_holds(formula, self.numbers, bias[j], 0, bias[j], value):
                     raise Rejected(where, f"{self.names[i - 1]}({bias[j]}) is not {value}")
                 factor, shift, keeper = 0, value, j
-            elif kind == "duplicate" and len(neurons) == 2:
+            elif kind == "duplicate" and len(neurons) == 2 and neurons[0] != j:
                 keeper = neurons[0]
                 factor, shift = (self.numbers(_get(step, key, str, where), where)
                                  for key in ("factor", "shift"))
@@ -916,26 +928,36 @@ class Certificate:
         g = evidence.get("generator")
         if g not in self.generators:
             raise Malformed(where, f"unknown generator {g!r}")
-        point = _vector(self.numbers, evidence.get("point"), self.widths[0], f"{where}.point")
         coordinate = _get(evidence, "coordinate", int, where)
         if not 0 <= coordinate < self.widths[-1]:
             raise Malformed(f"{where}.coordinate", "outside the output")
+        if any(activation[2] is None for activation in self.activations):
+            raise Unsupported(where, "an expression activation has no interval evaluation")
+
         bounds = {key: _vector(self.numbers, evidence.get(key), 2, f"{where}.{key}")
                   for key in ("left", "right", "difference")}
         if bounds["difference"][0] <= 0 <= bounds["difference"][1]:
             raise Rejected(where, "the stated bounds of f(g x)_i - (g f(x))_i contain 0")
-        values = {name: Fraction(value) for name, value in
-                  (evidence.get("substitutions") or {}).items()}
-        parameters = [(tuple(tuple(_substitute(x, values, self.numbers) for x in row)
-                             for row in weights),
-                       tuple(_substitute(x, values, self.numbers) for x in bias))
+
+        # Free symbols take the witness's values, so every number becomes a Fraction.
+        substitutions = evidence.get("substitutions") or {}
+        if not isinstance(substitutions, dict) or not all(
+                isinstance(value, str) and _RATIONAL.fullmatch(value)
+                for value in substitutions.values()):
+            raise Malformed(f"{where}.substitutions", "expected rational values for symbols")
+        values = {name: Fraction(value) for name, value in substitutions.items()}
+
+        def exact(value):
+            return Fraction(_substitute(value, values, self.numbers))
+
+        parameters = [(tuple(tuple(map(exact, row)) for row in weights), tuple(map(exact, bias)))
                       for weights, bias in self.theta]
-        if any(a[2] is None for a in self.activations):
-            raise Unsupported(where, "an expression activation has no interval evaluation")
-        point = tuple(Fraction(x) for x in point)
+        point = tuple(map(exact, _vector(self.numbers, evidence.get("point"), self.widths[0],
+                                         f"{where}.point")))
         moved = self.input[g].apply(point)
         row = self.output[g].dense()[coordinate]
         offset = (self.output[g].shift or (0,) * self.widths[-1])[coordinate]
+
         for bits in PRECISIONS:
             left = _evaluate_interval(parameters, self.activations, [(x, x) for x in moved],
                                       bits)[coordinate]
@@ -943,8 +965,8 @@ class Certificate:
                                          bits)
             right = _evaluate_interval([((row,), (offset,))], [], outputs, bits)[0]
             difference = (left[0] - right[1], left[1] - right[0])
-            if all(_inside(e, bounds[k]) for e, k in ((left, "left"), (right, "right"),
-                                                      (difference, "difference"))):
+            enclosures = {"left": left, "right": right, "difference": difference}
+            if all(_inside(enclosures[key], bounds[key]) for key in bounds):
                 return
         raise Rejected(where, f"the enclosures computed with {PRECISIONS[-1]} bits are not "
                               "inside the stated bounds")
@@ -959,7 +981,8 @@ class Certificate:
         moved_weights, moved_bias = _precompose(weights, bias, self.input[g])
         if not isinstance(neuron, int) or not 0 <= neuron < len(weights) or not any(
                 moved_weights[neuron]):
-            raise Rejected(where, "the neuron is not a non-constant neuron of the first layer")
+            raise Rejected(where, f"neuron {neuron!r} is not a non-constant neuron of the first "
+                                  f"layer of theta^{g}")
         target = moved_weights[neuron] + (moved_bias[neuron],)
         for j, source in enumerate(row + (b,) for row, b in zip(weights, bias)):
             k = next((k for k, x in enumerate(source) if x), None)

@@ -484,3 +484,28 @@ def test_equal_chains_rejected():
 
     with pytest.raises(kernel.Rejected, match=r"claims\[1\]: the two chains are equal"):
         kernel.check(certificate)
+
+
+def test_duplicate_of_itself_rejected():
+    certificate = certificate_of("sigmoid-opposite-duplicate")
+    step = certificate["reparameterization"]["steps"][0]
+    step.update(neurons=[3, 3], scale="1", factor="1", shift="0")
+
+    with pytest.raises(kernel.Rejected, match=r"reparameterization\.steps\[0\]: the 'duplicate' "
+                                              r"step does not apply to neuron 4"):
+        kernel.check(certificate)
+
+
+def test_large_relation_exponent_by_squaring():
+    certificate = certificate_of("tanh-swap")
+    certificate["group"]["relations"] = ["s^1000000"]
+
+    assert kernel.check(certificate)[0][:3] == ("end_to_end_equivariant", "proved", True)
+
+
+def test_substitution_values_must_be_rational():
+    certificate = certificate_of("tanh-not-equivariant")
+    claim(certificate, "end_to_end_equivariant")["evidence"]["substitutions"] = {"a": "1e99999"}
+
+    with pytest.raises(kernel.Malformed, match=r"substitutions: expected rational values"):
+        kernel.check(certificate)
