@@ -3,15 +3,16 @@ r"""Certificates: everything needed to re-check a theory's verdicts with exact a
 A certificate is a JSON document (schema version :data:`SCHEMA_VERSION`,
 described in ``docs/certificates.md``) holding the network's parameters, the
 generator matrices, the relations, the latent actions per layer and
-generator, the activations' intertwining identities used, the reduction to
-:math:`\theta^*`, and one piece of evidence per verdict that the kernel
-(:mod:`symequiv.kernel`) can re-check: latent actions, an input witness with
-exact interval bounds, an unmatched first-layer neuron, the hypotheses of an
-identifiability criterion, or two different relations of :math:`\theta` to
-itself. A verdict reached by a method the kernel does not re-check (a normal
-form, a polynomial expansion, a second parameter) is recorded with
-``evidence`` null and the reason in ``note``, so the certificate never claims
-more than the kernel verifies. Every number is an exact string.
+generator, the activations' intertwining identities used, and the reduction
+to :math:`\theta^*`. For each verdict it holds one piece of evidence that the
+kernel (:mod:`symequiv.kernel`) can re-check. The evidence is the latent
+actions, an input witness with exact interval bounds, an unmatched
+first-layer neuron, the hypotheses of an identifiability criterion, or two
+different relations of :math:`\theta` to itself. A verdict reached by a method
+the kernel does not re-check (a normal form, a polynomial expansion, a second
+parameter) is recorded with ``evidence`` null and the reason in ``note``, so
+the certificate never claims more than the kernel verifies. Every number is
+an exact string.
 """
 
 from __future__ import annotations
@@ -337,6 +338,7 @@ class _Evidence:
                                       "end_to_end_equivariant")
 
 
+# NOTE: these verdicts stay uncertified until the kernel can re-derive normal forms.
 _NOT_COVERED = {
     "normal form": "proved by the normal form of the last layers, which the kernel does not "
                    "re-derive",

@@ -151,6 +151,7 @@ class Numbers:
     def __init__(self, description):
         kind = description.get("kind") if isinstance(description, dict) else None
         if kind == "algebraic":
+            # NOTE: radicals and cos(pi/7) would need polynomials modulo a minimal polynomial.
             raise Unsupported("numbers", f"unsupported by the kernel: numbers in "
                               f"{description.get('field')}; the kernel computes with rationals "
                               "and rational functions of free symbols only")

@@ -170,6 +170,7 @@ class _Lean:
                              f"= affineMap {self.use(target)} (layerMap {sigma} {aug} x)")
                 name = f"layer{index}_equivariant_{generator}{suffix}"
                 activation_name = activation.name if activation else "affine"
+                # NOTE: the step from the obligation to the layer map is not written out.
                 self.lines += [f"/-- f_{index} ({activation_name}) is equivariant for "
                                f"{generator}; follows from obligation{index}_{generator}{suffix}"
                                " and the identities h. -/",

@@ -29,7 +29,7 @@ def add_parser(subparsers):
 
 
 def _write_outputs(arguments, theory, report):
-    """Write the files the options ask for; returns the lines that say what was written."""
+    """Write the files the options request; returns one message line per file written."""
     written = []
     if arguments.certificate:
         from symequiv.certificate import build_certificate, write_certificate
