@@ -157,16 +157,21 @@ class Numbers:
                               "and rational functions of free symbols only")
         if kind not in ("rational", "rational functions"):
             raise Malformed("numbers", f"unknown kind {kind!r}")
-        self.symbols = list(description.get("symbols", [])) if kind != "rational" else []
+        self.symbols = description.get("symbols", []) if kind != "rational" else []
+        if not isinstance(self.symbols, list) or not all(
+                isinstance(name, str) for name in self.symbols):
+            raise Malformed("numbers.symbols", "expected a list of names")
         self.zero = (0,) * len(self.symbols)
         self.cache = {}
 
     def __call__(self, text, where="number"):
+        if not isinstance(text, str) or len(text) > 8000:
+            raise Malformed(where, f"expected an exact number as a string, got {text!r:.80}")
         value = self.cache.get(text)
         if value is None:
-            if not isinstance(text, str) or len(text) > 8000:
-                raise Malformed(where, f"expected an exact number as a string, got {text!r}")
             if _RATIONAL.fullmatch(text):
+                if re.search(r"/0+$", text):
+                    raise Malformed(where, f"division by zero in {text!r}")
                 value = Fraction(text)
                 value = value.numerator if value.denominator == 1 else value
             elif self.symbols:
@@ -606,7 +611,8 @@ def _map(numbers, data, dimension, where):
     shift = None if shift is None else _vector(numbers, shift, dimension, f"{where}.translation")
     if isinstance(data, dict) and "images" in data:
         images = data["images"]
-        if not isinstance(images, list) or sorted(images) != list(range(dimension)):
+        if not isinstance(images, list) or not all(type(i) is int for i in images) or sorted(
+                images) != list(range(dimension)):
             raise Malformed(f"{where}.images", f"expected a permutation of 0..{dimension - 1}")
         scales = _vector(numbers, data.get("scales"), dimension, f"{where}.scales")
         if not all(scales):
@@ -736,6 +742,8 @@ class Certificate:
 
     def _read_group(self, group):
         self.generators = _get(group, "generators", list, "group")
+        if not all(isinstance(name, str) for name in self.generators):
+            raise Malformed("group.generators", "expected names")
         self.relations = [_word(text, self.generators, "group.relations")
                           for text in _get(group, "relations", list, "group")]
         self.input, self.output = ({g: _map(self.numbers, _get(group, side, dict, "group").get(g),
@@ -1039,7 +1047,7 @@ class Certificate:
     def check_claim(self, claim, where):
         prop, status, evidence = claim.get("property"), claim.get("status"), claim.get("evidence")
         kind = evidence.get("kind") if isinstance(evidence, dict) else None
-        allowed = EVIDENCE.get(kind, {})
+        allowed = EVIDENCE.get(kind, {}) if isinstance(kind, str) else {}
         if prop not in allowed or allowed[prop] not in (None, status):
             raise Rejected(where, f"evidence {kind!r} cannot establish {prop} = {status}")
         if kind == "latent actions":
