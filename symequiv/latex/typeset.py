@@ -53,12 +53,6 @@ class Typesetter:
             self.cache[element] = text
         return text
 
-    def expression(self, value):
-        """LaTeX of a sympy expression or of a string holding an exact number."""
-        if isinstance(value, str):
-            return escape(value)
-        return sympy.latex(value)
-
     def _kept(self, count):
         if count <= self.max_dimension:
             return list(range(count)), None
