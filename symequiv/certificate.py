@@ -24,8 +24,9 @@ from fractions import Fraction
 
 from symequiv.actions.maps import MonomialMatrix, identity_affine
 from symequiv.derivation.relate import relate
-from symequiv.errors import InputError
+from symequiv.errors import InputError, UnsupportedError
 from symequiv.exact.intervals import working_precision
+from symequiv.models.dense import DenseLayer
 from symequiv.models.matching import RowMatcher
 from symequiv.verdicts import InputWitness, Status
 
@@ -390,9 +391,20 @@ def build_certificate(theory, report=None):
     -------
     dict
         Schema version :data:`SCHEMA_VERSION`; every number is an exact string.
+
+    Raises
+    ------
+    UnsupportedError
+        When the network has layers other than dense ones.
     """
-    report = report if report is not None else theory.verify()
     network = theory.network
+    other = sorted({layer.kind for layer in network.layers if not isinstance(layer, DenseLayer)})
+    if other:
+        # NOTE: the kernel's layer relation and interval evaluation cover dense layers only.
+        raise UnsupportedError(f"certificates cover networks of dense layers only; "
+                               f"{theory.name} has {', '.join(other)} layers, which the kernel "
+                               "cannot re-check")
+    report = report if report is not None else theory.verify()
     action = theory.action
     numbers = _Numbers(network.field)
     identities = _Identities(numbers)

@@ -25,6 +25,7 @@ import os
 import re
 
 from symequiv.errors import InputError, UnsupportedError
+from symequiv.models.dense import DenseLayer
 
 _ENTRY_LEMMAS = "Matrix.mul_apply, Fin.sum_univ_succ, Matrix.one_apply, pow_succ"
 
@@ -33,6 +34,11 @@ class _Lean:
     def __init__(self, theory, report):
         self.theory = theory
         self.report = report
+        other = sorted({layer.kind for layer in theory.network.layers
+                        if not isinstance(layer, DenseLayer)})
+        if other:
+            raise UnsupportedError(f"Lean export covers networks of dense layers only; "
+                                   f"{theory.name} has {', '.join(other)} layers")
         field = theory.network.field
         if not (field.is_rational or field.symbols):
             raise UnsupportedError(f"Lean export needs rational numbers or free symbols; the "
@@ -259,7 +265,7 @@ def lean_statements(theory, report=None):
     Raises
     ------
     UnsupportedError
-        When the numbers are irrational.
+        When the numbers are irrational or a layer is not dense.
     """
     report = report if report is not None else theory.verify()
     return _Lean(theory, report).text()

@@ -148,6 +148,9 @@ def derivation_to_dict(derivation):
         if derivation.derived:
             for generator, element in derivation.latent_actions[index - 1].items():
                 entry["latent_actions"][generator] = map_to_dict(element.map)
+                summary = layer.describe_latent(element)
+                if summary:
+                    entry["latent_actions"][generator]["summary"] = summary
             check = derivation.homomorphism_checks[index - 1]
             entry["homomorphism"] = {"holds": check.holds, "reason": check.reason}
         layers.append(entry)
@@ -181,14 +184,20 @@ def format_derivation(derivation, name="", source=None, reparameterization=None,
     """Render a derivation (and the one at the reduced parameters) as text."""
     network = derivation.network
     action = derivation.action
-    lines = [name + (f"  ({source})" if source else "")] if name or source else []
+    lines = []
+    if name or source:
+        lines.append(name + (f"  ({source})" if source else ""))
     relations = ", ".join(str(word) for word in action.relations) or "none declared"
     order = action.order
     lines.append(f"G: generators {', '.join(action.generators)}; relations {relations}"
                  + (f"; order {order}" if order is not None else ""))
-    activations = ", ".join(layer.label for layer in network.hidden_layers)
-    lines.append(f"network: widths {list(network.widths)}"
-                 + (f", activations {activations}" if activations else ""))
+    if all(layer.kind == "dense" for layer in network.layers):
+        activations = ", ".join(layer.label for layer in network.hidden_layers)
+        lines.append(f"network: widths {list(network.widths)}"
+                     + (f", activations {activations}" if activations else ""))
+    else:
+        layers = ", ".join(layer.label for layer in network.layers)
+        lines.append(f"network: widths {list(network.widths)}, layers {layers}")
     lines.extend(_format_one(derivation, "theta"))
     if reparameterization is not None and reparameterization.changed:
         lines.append("reparameterization theta* (same function):")
@@ -214,6 +223,12 @@ def _format_one(derivation, label):
                      f"{layer.latent_group().name}")
         for generator, element in derivation.latent_actions[index - 1].items():
             lines.append(f"    rho_{index}({generator}) =")
+            summary = layer.describe_latent(element)
+            if summary:
+                lines.extend("      " + line for line in summary)
+                if element.map.dimension > MAX_PRINTED_DIMENSION:
+                    continue
+                lines.append("      as a matrix on V_" + f"{index}:")
             lines.extend(format_map(element.map, indent="      "))
         lines.append(f"    homomorphism: {derivation.homomorphism_checks[index - 1].reason}")
     return lines

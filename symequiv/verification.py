@@ -27,6 +27,7 @@ from symequiv.derivation.endtoend import decide_end_to_end
 from symequiv.derivation.engine import DerivationStatus, derive
 from symequiv.identifiability.decide import decide_identifiability
 from symequiv.identifiability.reduction import reduce_network
+from symequiv.models.dense import DenseLayer
 from symequiv.verdicts import Status, StepWitness, Verdict
 
 PROPERTIES = (
@@ -104,6 +105,8 @@ class Report:
 
 
 def _layerwise_verdict(derivation, end_to_end):
+    if derivation.status is DerivationStatus.NOT_APPLICABLE:
+        return Verdict.unknown(derivation.reason, method="adjunction check")
     if derivation.status is DerivationStatus.DERIVED:
         return Verdict.proved("derivation", derivation.reason)
     if derivation.status is DerivationStatus.NO_LATENT_ACTION:
@@ -143,7 +146,15 @@ def verify_network(network, action, expectations=None, name="", source=None, see
 
     reparameterization = reduce_network(network)
     reduced_derivation = None
-    if not reparameterization.changed:
+    if not all(isinstance(layer, DenseLayer) for layer in network.layers):
+        # NOTE: theta* (dead units zeroed, duplicates merged) is built for dense layers
+        # only; dead heads or channels of other layers are not removed.
+        after = Verdict.unknown("the reparameterization theta* is computed for dense layers "
+                                "only, so the theorem's conclusion at theta* is not decided "
+                                "for this network")
+        if derivation.status is DerivationStatus.NOT_APPLICABLE:
+            after = Verdict.unknown(derivation.reason, method="adjunction check")
+    elif not reparameterization.changed:
         qualifier = (" for all values of the free symbols" if network.field.symbols else "")
         after = Verdict(layerwise.status, layerwise.method,
                         f"theta* = theta, since no neuron is dead, constant or duplicated"

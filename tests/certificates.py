@@ -8,10 +8,21 @@ import pathlib
 
 import symequiv
 from symequiv.certificate import build_certificate
+from symequiv.models.dense import DenseLayer
 from tests.cli.runner import bundled_text
 
 THEORIES = pathlib.Path(__file__).resolve().parent.parent / "theories"
 BUNDLED = sorted(path.stem for path in THEORIES.glob("*.toml"))
+
+
+def _dense_only(name):
+    theory = symequiv.load(THEORIES / f"{name}.toml")
+    return all(isinstance(layer, DenseLayer) for layer in theory.network.layers)
+
+
+# Certificates and Lean files cover networks of dense layers; the others are rejected.
+DENSE = [name for name in BUNDLED if _dense_only(name)]
+OTHER_LAYERS = [name for name in BUNDLED if name not in DENSE]
 
 
 @functools.cache

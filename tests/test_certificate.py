@@ -95,7 +95,8 @@ def test_unknown_verdict_note():
     entry = claim(certificate_of("relu-cyclic"), "identifiable")
 
     assert entry["evidence"] is None
-    assert entry["note"].startswith("not decided (unknown): identifiability of ReLU networks")
+    assert entry["note"].startswith("not decided (unknown): no criterion decides "
+                                    "identifiability of deep relu networks")
 
 
 def test_interval_contains_ball():

@@ -16,12 +16,12 @@ import mpmath
 import pytest
 
 from symequiv import kernel
-from tests.certificates import BUNDLED, certificate_of, claim, duplicate_neuron_certificate
+from tests.certificates import DENSE, certificate_of, claim, duplicate_neuron_certificate
 
 KERNEL_SOURCE = pathlib.Path(kernel.__file__)
 
 
-@pytest.mark.parametrize("name", BUNDLED)
+@pytest.mark.parametrize("name", DENSE)
 def test_bundled_certificate_accepted(name):
     results = kernel.check(certificate_of(name))
 

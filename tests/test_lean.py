@@ -15,7 +15,7 @@ import pytest
 import symequiv
 from symequiv.errors import UnsupportedError
 from symequiv.lean import lean_statements, write_lean
-from tests.certificates import BUNDLED, THEORIES
+from tests.certificates import DENSE, OTHER_LAYERS, THEORIES
 from tests.cli.runner import bundled_text
 
 _DEFINITION = re.compile(r"def (\w+) : Matrix \(Fin (\d+)\) \(Fin (\d+)\) ℚ :=\n  (.+)")
@@ -68,7 +68,7 @@ def _obligations(text):
     return results
 
 
-@pytest.mark.parametrize("name", [name for name in BUNDLED if name != "tanh-swap-family"])
+@pytest.mark.parametrize("name", [name for name in DENSE if name != "tanh-swap-family"])
 def test_every_obligation_true(name):
     results = _obligations(lean_statements(load(name)))
 
@@ -139,3 +139,10 @@ def test_irrational_numbers_rejected():
 def test_unwritable_path_raises_input_error(tmp_path):
     with pytest.raises(symequiv.errors.InputError, match="cannot write the Lean file"):
         write_lean(tmp_path / "missing" / "x.lean", load("tanh-swap"))
+
+
+@pytest.mark.parametrize("name", OTHER_LAYERS)
+def test_other_layers_rejected(name):
+    with pytest.raises(UnsupportedError, match=f"Lean export covers networks of dense layers only; "
+                                               f"{name} has "):
+        lean_statements(load(name))

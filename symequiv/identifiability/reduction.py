@@ -142,7 +142,7 @@ def reduce_network(network, max_rounds=100):
 
 
 def _affine(layer):
-    """The affine part of a layer: its pre-activation map."""
+    """Return the affine part of a layer, its pre-activation map."""
     return DenseLayer(layer.field, layer.weights, layer.bias, None, layer.has_bias)
 
 

@@ -18,7 +18,16 @@ import os
 import sympy
 
 from symequiv.exact.parser import parse_number
-from symequiv.latex.typeset import HEAD, MAX_DIMENSION, TAIL, Typesetter, escape, word
+from symequiv.latex.typeset import (
+    HEAD,
+    MAX_DIMENSION,
+    TAIL,
+    Typesetter,
+    escape,
+    parameter_slices,
+    word,
+)
+from symequiv.models.dense import DenseLayer
 from symequiv.verdicts import InputWitness, ParameterWitness, Status
 
 PROPERTY_NAMES = {
@@ -73,17 +82,22 @@ class _Writer:
             self.add(escape(" ".join(self.theory.description.split())), "")
         spaces = r" \to ".join(rf"\mathbb{{R}}^{{{width}}}" for width in widths)
         composition = r" \circ ".join(f"f_{{{index}}}" for index in range(depth, 0, -1))
-        self.add(rf"The network \(f = {composition} : {spaces}\) has the layers", r"\begin{align*}")
-        formulas = []
-        for index, layer in enumerate(network.layers, start=1):
-            affine = rf"W_{{{index}}} x" + (rf" + b_{{{index}}}" if layer.has_bias else "")
-            if index < depth and not layer.activation.is_identity:
-                formulas.append(rf"f_{{{index}}}(x) &= \sigma_{{{index}}}({affine}), & "
-                                rf"\sigma_{{{index}}}(t) &= "
-                                f"{sympy.latex(layer.activation.formula)}")
-            else:
-                formulas.append(rf"f_{{{index}}}(x) &= {affine} & &")
-        self.add(r" \\ ".join(formulas), r"\end{align*}")
+        self.add(rf"The network \(f = {composition} : {spaces}\) has the layers")
+        if all(isinstance(layer, DenseLayer) for layer in network.layers):
+            self.add(r"\begin{align*}", r" \\ ".join(
+                self.dense_formula(index, layer) for index, layer in
+                enumerate(network.layers, start=1)), r"\end{align*}")
+        else:
+            self.add(r"\begin{itemize}")
+            for index, layer in enumerate(network.layers, start=1):
+                if isinstance(layer, DenseLayer):
+                    formula = self.dense_formula(index, layer).replace("&", "")
+                    self.add(rf"\item \({formula}\);")
+                else:
+                    self.add(rf"\item \(f_{{{index}}} : \mathbb{{R}}^{{{layer.input_dimension}}} "
+                             rf"\to \mathbb{{R}}^{{{layer.output_dimension}}}\), a layer of kind "
+                             f"{escape(layer.kind)}: {escape(layer.label)};")
+            self.add(r"\end{itemize}")
         self.add(r"with each \(\sigma_i\) applied coordinatewise and the parameters \(\theta\)")
         self.parameters(network, "")
         self.group()
@@ -93,19 +107,44 @@ class _Writer:
             self.add(rf"\item \(K_{{{index}}}\): {escape(layer.latent_group().name)};")
         self.add(r"\end{itemize}")
 
+    def dense_formula(self, index, layer):
+        affine = rf"W_{{{index}}} x" + (rf" + b_{{{index}}}" if layer.has_bias else "")
+        if layer.activation is not None and not layer.activation.is_identity:
+            return (rf"f_{{{index}}}(x) &= \sigma_{{{index}}}({affine}), & "
+                    rf"\sigma_{{{index}}}(t) &= {sympy.latex(layer.activation.formula)}")
+        return rf"f_{{{index}}}(x) &= {affine} & &"
+
     def parameters(self, network, mark):
-        typeset = self.typeset
         self.add(r"\begin{align*}")
         entries = []
         for index, layer in enumerate(network.layers, start=1):
+            entries.extend(self.layer_parameters(index, layer, mark))
+        self.add(r" \\ ".join(entries), r"\end{align*}")
+
+    def layer_parameters(self, index, layer, mark):
+        """Return one ``align*`` row per parameter of a layer (per slice of a larger array)."""
+        typeset = self.typeset
+        if isinstance(layer, DenseLayer):
             rows = len(layer.weights)
             columns = layer.input_dimension
             entry = (rf"W_{{{index}}}{mark} &= {typeset.matrix(layer.weights, columns)}"
                      + typeset.shape_note(rows, columns))
             if layer.has_bias:
                 entry += rf", & b_{{{index}}}{mark} &= {typeset.row_vector(layer.bias)}"
-            entries.append(entry)
-        self.add(r" \\ ".join(entries), r"\end{align*}")
+            return [entry]
+        entries = []
+        for name, value in layer.parameters().items():
+            slices, omitted = parameter_slices(value)
+            for position, rows in slices:
+                label = "".join(f"[{entry + 1}]" for entry in position)
+                columns = len(rows[0]) if rows else 0
+                entries.append(rf"\mathrm{{{escape(name)}}}_{{{index}}}{mark}{label} &= "
+                               f"{typeset.matrix(rows, columns)}"
+                               f"{typeset.shape_note(len(rows), columns)}")
+            if omitted:
+                entries.append(rf"&\text{{and {omitted} more slices of "
+                               rf"\(\mathrm{{{escape(name)}}}_{{{index}}}\)}}")
+        return entries
 
     def group(self):
         action, typeset = self.action, self.typeset
@@ -137,9 +176,8 @@ class _Writer:
                      else f"claimed {str(result.expected).lower()}")
             holds = "" if result.holds is None else (", holds" if result.holds else ", fails")
             method = "" if verdict.method == "none" else f" by {escape(verdict.method)}"
-            reason = verdict.reason[:1].upper() + verdict.reason[1:]
             self.add(rf"\item \textbf{{{PROPERTY_NAMES[result.property]}}} ({claim}{holds}): "
-                     rf"\emph{{{verdict.status.value}}}{method}. {escape(reason)}.")
+                     rf"\emph{{{verdict.status.value}}}{method}: {escape(verdict.reason)}.")
             if verdict.conditional:
                 self.add(f"Conditional on: {escape(verdict.conditional)}.")
         self.add(r"\end{itemize}")
@@ -159,25 +197,29 @@ class _Writer:
         self.equivariance(mark)
 
     def adjunction(self, derivation, mark):
-        typeset = self.typeset
         depth = self.network.depth
+        theta = r"{\theta" + mark + "}^g"
+        layers = (self.network.layers[0], self.network.layers[-1])
+        if all(isinstance(layer, DenseLayer) for layer in layers):
+            moved = (rf"onto the first and last layer: "
+                     rf"\(W_1^g = W_1{mark}\,\rho_{{\mathrm{{in}}}}(g)\), "
+                     rf"\(W_{{{depth}}}^g = \rho_{{\mathrm{{out}}}}(g)^{{-1}} "
+                     rf"W_{{{depth}}}{mark}\) (and the biases likewise)")
+        else:
+            moved = ("onto the parameters of the first and last layer, which absorb "
+                     r"\(\rho_{\mathrm{in}}(g)\) and \(\rho_{\mathrm{out}}(g)^{-1}\)")
         self.add(r"\subsubsection*{Adjunction}",
-                 rf"For each generator \(g\) the parameter \({{\theta{mark}}}^g\) moves \(g\) "
-                 rf"onto the first and last layer: "
-                 rf"\(W_1^g = W_1{mark}\,\rho_{{\mathrm{{in}}}}(g)\), "
-                 rf"\(W_{{{depth}}}^g = \rho_{{\mathrm{{out}}}}(g)^{{-1}} W_{{{depth}}}{mark}\) "
-                 r"(and the biases likewise), so that \({\theta" + mark + r"}^g\) computes "
+                 rf"For each generator \(g\) the parameter \({theta}\) moves \(g\) {moved}, "
+                 rf"so that \({theta}\) computes "
                  r"\(x \mapsto \rho_{\mathrm{out}}(g)^{-1} f(\rho_{\mathrm{in}}(g)\,x)\).")
         for generator, step in derivation.steps.items():
-            first, last = step.adjoint.layers[0], step.adjoint.layers[-1]
+            adjoint = getattr(step, "adjoint", None)
+            if adjoint is None:
+                continue
             g = escape(generator)
-            entries = [rf"W_1^{{{g}}} &= {typeset.matrix(first.weights, first.input_dimension)}"]
-            if first.has_bias and self.action.input[generator].translation is not None:
-                entries.append(rf"b_1^{{{g}}} &= {typeset.row_vector(first.bias)}")
-            entries.append(rf"W_{{{depth}}}^{{{g}}} &= "
-                           f"{typeset.matrix(last.weights, last.input_dimension)}")
-            if last.has_bias:
-                entries.append(rf"b_{{{depth}}}^{{{g}}} &= {typeset.row_vector(last.bias)}")
+            entries = self.layer_parameters(1, adjoint.layers[0], f"^{{{g}}}")
+            if depth > 1:
+                entries += self.layer_parameters(depth, adjoint.layers[-1], f"^{{{g}}}")
             self.add(r"\begin{align*}", r" \\ ".join(entries), r"\end{align*}")
 
     def matching(self, derivation, mark, uniqueness):
@@ -189,11 +231,17 @@ class _Writer:
                  r"activation, row \(\pi(j)\) of the transformed layer is \(c_j\) times row "
                  r"\(j\), and the identity \(\sigma(c_j t) = \lambda_j \sigma(t) + \mu_j\) gives "
                  r"the latent map \((k h)_{\pi(j)} = \lambda_j h_j + \mu_j\).", "", uniqueness)
-        for index, actions in enumerate(derivation.latent_actions, start=1):
+        for index, (layer, actions) in enumerate(zip(derivation.network.hidden_layers,
+                                                     derivation.latent_actions), start=1):
             for generator, element in actions.items():
                 g = escape(generator)
                 self.add(rf"\paragraph{{\(k_{{{index}}}({g})\).}}")
-                self.neuron_table(index, element)
+                if isinstance(layer, DenseLayer):
+                    self.neuron_table(index, element)
+                else:
+                    lines = layer.describe_latent(element) or []
+                    if lines:
+                        self.add(r"\begin{verbatim}", *lines, r"\end{verbatim}")
                 self.display(rf"k_{{{index}}}({g}) = {typeset.map(element.map)}")
                 self.add(f"which is {typeset.map_description(element.map)}.")
 

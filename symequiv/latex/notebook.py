@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import sympy
 
-from symequiv.latex.typeset import Typesetter, word
+from symequiv.latex.typeset import Typesetter, parameter_slices, word
+from symequiv.models.dense import DenseLayer
 
 # Matrices in notebooks are elided earlier than in documents, to keep cells short.
 NOTEBOOK_DIMENSION = 8
@@ -110,14 +111,38 @@ def derivation_latex(derivation):
 def _layer_formulas(network):
     formulas = []
     for index, layer in enumerate(network.layers, start=1):
+        if not isinstance(layer, DenseLayer):
+            description = _math_text(f"{layer.kind} layer, {layer.label}")
+            formulas.append(rf"f_{{{index}}} &: {description}")
+            continue
         affine = rf"W_{{{index}}} x" + (rf" + b_{{{index}}}" if layer.has_bias else "")
-        if index < network.depth and not layer.activation.is_identity:
+        if layer.activation is not None and not layer.activation.is_identity:
             formula = sympy.latex(layer.activation.formula)
             formulas.append(rf"f_{{{index}}}(x) &= \sigma_{{{index}}}({affine}), \quad "
                             rf"\sigma_{{{index}}}(t) = {formula}")
         else:
             formulas.append(rf"f_{{{index}}}(x) &= {affine}")
     return formulas
+
+
+def _parameter_entries(network, typeset):
+    entries = []
+    for index, layer in enumerate(network.layers, start=1):
+        if isinstance(layer, DenseLayer):
+            entry = rf"W_{{{index}}} = {typeset.matrix(layer.weights, layer.input_dimension)}"
+            if layer.has_bias:
+                entry += rf",\quad b_{{{index}}} = {typeset.row_vector(layer.bias)}"
+            entries.append(entry)
+            continue
+        for name, value in layer.parameters().items():
+            slices, omitted = parameter_slices(value)
+            for position, rows in slices:
+                label = "".join(f"[{entry + 1}]" for entry in position)
+                entries.append(rf"\mathrm{{{name}}}_{{{index}}}{label} = "
+                               f"{typeset.matrix(rows, len(rows[0]) if rows else 0)}")
+            if omitted:
+                entries.append(_math_text(f"and {omitted} more slices of {name}"))
+    return entries
 
 
 def theory_markdown(theory):
@@ -128,12 +153,7 @@ def theory_markdown(theory):
                                      if theory.description else ""), ""]
     lines.append("$$\\begin{aligned}" + r" \\ ".join(_layer_formulas(network))
                  + r"\end{aligned}$$")
-    parameters = []
-    for index, layer in enumerate(network.layers, start=1):
-        entry = rf"W_{{{index}}} = {typeset.matrix(layer.weights, layer.input_dimension)}"
-        if layer.has_bias:
-            entry += rf",\quad b_{{{index}}} = {typeset.row_vector(layer.bias)}"
-        parameters.append(entry)
+    parameters = _parameter_entries(network, typeset)
     gathered = "$$\\begin{gathered}" + r" \\ ".join(parameters) + r"\end{gathered}$$"
     lines.extend(["", gathered, ""])
     relations = ", ".join(f"${word(relation)}$" for relation in action.relations) or "none"

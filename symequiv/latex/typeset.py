@@ -134,6 +134,36 @@ class Typesetter:
         return "a dense matrix"
 
 
+# Slices of a parameter with more than two axes (attention heads, convolution kernels)
+# shown before the rest are summarized.
+MAX_SLICES = 6
+
+
+def _depth(value):
+    depth = 0
+    while isinstance(value, tuple) and value:
+        value = value[0]
+        depth += 1
+    return depth
+
+
+def parameter_slices(value):
+    """Split a parameter (nested tuples) into ``(index, rows)`` matrices, for display.
+
+    A vector is one row, a matrix is itself, and a parameter with more axes is
+    split along its leading axes; ``index`` is the tuple of those indices (from 0).
+    Returns the slices shown and the number left out.
+    """
+    depth = _depth(value)
+    if depth <= 2:
+        return [((), value if depth == 2 else (value,) if depth == 1 else ((value,),))], 0
+    slices = []
+    for position, item in enumerate(value):
+        for index, rows in parameter_slices(item)[0]:
+            slices.append(((position,) + index, rows))
+    return slices[:MAX_SLICES], max(0, len(slices) - MAX_SLICES)
+
+
 def word(word_object, symbol=None):
     r"""Typeset a word as a product of ``symbol(g)`` factors, such as ``\rho_1(r)^{4}``.
 

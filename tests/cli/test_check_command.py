@@ -7,7 +7,7 @@ import json
 import pytest
 
 from symequiv.cli.main import main
-from tests.certificates import BUNDLED
+from tests.certificates import DENSE, OTHER_LAYERS
 from tests.cli.runner import THEORIES, run_symequiv
 
 
@@ -17,7 +17,7 @@ def run_in_process(capsys, *arguments):
     return status, captured.out, captured.err
 
 
-@pytest.mark.parametrize("name", BUNDLED)
+@pytest.mark.parametrize("name", DENSE)
 def test_round_trip_accepted(capsys, tmp_path, name):
     certificate = tmp_path / f"{name}.json"
 
@@ -126,3 +126,15 @@ def test_missing_file_exits_2(capsys, tmp_path):
     assert status == 2
     assert err == (f"symequiv: error: {tmp_path / 'absent.json'}: cannot read the file: "
                    "No such file or directory\n")
+
+
+@pytest.mark.parametrize("name", OTHER_LAYERS)
+def test_certificate_of_other_layers_rejected(capsys, tmp_path, name):
+    status, out, err = run_in_process(capsys, "derive", THEORIES / f"{name}.toml",
+                                      "--certificate", tmp_path / "c.json")
+
+    assert status == 2
+    assert out == ""
+    assert err.startswith(f"symequiv: error: certificates cover networks of dense layers only; "
+                          f"{name} has ")
+    assert not (tmp_path / "c.json").exists()

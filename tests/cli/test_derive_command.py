@@ -139,6 +139,47 @@ def test_sigmoid_latent_action_is_affine(capsys):
     assert rho["translation"] == ["1", "1", "1"]
 
 
+def test_attention_swap_prints_tokens_and_heads(capsys):
+    path = THEORIES / "attention-reversal-swaps-heads.toml"
+
+    status, out, err = run_in_process(capsys, "derive", path)
+
+    assert status == 0
+    assert err == ""
+    lines = out.splitlines()
+    assert lines[2] == ("network: widths [6, 6, 3], layers attention (2 heads, positional "
+                        "score biases), tokenwise affine")
+    start = lines.index("    rho_1(r) =")
+    assert lines[start + 1:start + 5] == [
+        "      tokens: permutation (1 3)",
+        "      heads: permutation (1 2)",
+        "      head 1 -> head 2, basis change A_1:",
+        "        permutation ()",
+    ]
+
+
+def test_attention_json_carries_summary(capsys):
+    path = THEORIES / "attention-reversal-swaps-heads.toml"
+
+    status, out, _ = run_in_process(capsys, "derive", "--json", path)
+
+    assert status == 0
+    action = json.loads(out)["derivation"]["layers"][0]["latent_actions"]["r"]
+    assert action["summary"][:2] == ["tokens: permutation (1 3)", "heads: permutation (1 2)"]
+    assert action["images"] == [5, 4, 3, 2, 1, 0]
+
+
+def test_deepsets_permutation_says_theorem_does_not_apply(capsys):
+    path = THEORIES / "deepsets-permutation.toml"
+
+    status, out, err = run_in_process(capsys, "derive", path)
+
+    assert status == 1
+    assert err == ""
+    lines = out.splitlines()
+    assert lines[3] == "derivation at theta: theorem does not apply"
+    assert lines[4].startswith("  the theorem does not apply: adjunction fails for the generator "
+                               "s at layer f_1: a Deep Sets layer commutes with every permutation")
 def test_latex_options_write_files(capsys, tmp_path):
     document, body = tmp_path / "d.tex", tmp_path / "b.tex"
 

@@ -154,3 +154,12 @@ def test_body_compiles_inside_a_document(pdflatex, tmp_path):
                             check=False)
 
     assert result.returncode == 0, result.stdout[-2000:]
+
+
+def test_convolution_latent_element_described():
+    text = derivation_latex(load("conv-dihedral"))
+
+    assert "a layer of kind conv: conv 3x3 tanh" in text
+    assert "\\begin{verbatim}\npositions: rotation by 90 degrees\n" in text
+    assert r"\mathrm{K}_{1}[1][1] &= \begin{bmatrix} 1 & 2 & 0 \\ 0 & 1 & -1 \\ 0 & 0 & 3 " \
+           r"\end{bmatrix}" in text

@@ -62,3 +62,10 @@ def test_theory_latex_lists_actions():
     text = load("tanh-swap")._repr_latex_()
 
     assert r"\rho_{\mathrm{in}}(s) &= \begin{bmatrix} 0 & 1 \\ 1 & 0 \end{bmatrix}" in text
+
+
+def test_theory_with_attention_renders_parameters():
+    text = load("layers-mixed")._repr_markdown_()
+
+    assert r"f_{2} &: \text{attention layer, attention (1 head)}" in text
+    assert r"\mathrm{WV}_{2}[1] = \begin{bmatrix} 1 & 0 \\ 1 & 1 \end{bmatrix}" in text

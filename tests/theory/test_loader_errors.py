@@ -202,7 +202,8 @@ def test_unknown_architecture():
     text = edit(ACTIVATION, ACTIVATION + '\narchitecture = "cnn"')
 
     assert_rejected(text, TheoryError, "model.architecture",
-                    exactly("model.architecture: unknown architecture 'cnn'; expected \"mlp\""))
+                    exactly("model.architecture: unknown architecture 'cnn'; expected one of "
+                            "['mlp', 'attention', 'conv', 'deepsets'] or a layers list"))
 
 
 @pytest.mark.parametrize("text, key, message", [
