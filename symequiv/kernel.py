@@ -597,7 +597,11 @@ def _get(data, key, kind, where):
 def _vector(numbers, values, length, where):
     if not isinstance(values, list) or len(values) != length:
         raise Malformed(where, f"expected a list of {length} numbers")
-    return tuple(numbers(value, where) for value in values)
+    try:
+        # The cache holds only strings already parsed, so a row of them needs no checks.
+        return tuple(map(numbers.cache.__getitem__, values))
+    except (KeyError, TypeError):
+        return tuple(numbers(value, where) for value in values)
 
 
 def _matrix(numbers, rows, shape, where):
