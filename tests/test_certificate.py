@@ -60,7 +60,7 @@ def test_unchanged_theta_has_no_reparameterization():
     assert certificate_of("tanh-swap")["reparameterization"] is None
 
 
-def test_dead_neuron_proves_end_to_end_at_theta_star():
+def test_dead_neuron_evidence_at_theta_star():
     certificate = certificate_of("tanh-dead-neuron")
 
     assert claim(certificate, "end_to_end_equivariant")["evidence"] == {

@@ -216,7 +216,7 @@ def test_tampered_claim_status_rejected():
         kernel.check(certificate)
 
 
-def test_latent_actions_at_theta_star_do_not_prove_theta():
+def test_theta_star_actions_not_layerwise():
     certificate = certificate_of("tanh-dead-neuron")
     entry = claim(certificate, "layerwise_equivariant")
     entry["status"] = "proved"
@@ -460,7 +460,7 @@ def test_enclosure_contains_value(name):
 def test_pi_enclosure():
     lo, hi = kernel._pi(200)
 
-    assert lo < Fraction(mpmath.pi.__float__()) + 1 and lo <= hi
+    assert lo <= hi
     mpmath.mp.prec = 400
     assert mpmath.mpf(lo.numerator) / lo.denominator <= mpmath.pi
     assert mpmath.pi <= mpmath.mpf(hi.numerator) / hi.denominator

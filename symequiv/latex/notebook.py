@@ -34,7 +34,7 @@ def report_markdown(report):
     for result in report.results:
         verdict = result.verdict
         claim = "—" if result.expected is None else str(result.expected).lower()
-        mark = "" if result.holds is None else (" ✓" if result.holds else " ✗")
+        mark = {None: "", True: " ✓", False: " ✗"}[result.holds]
         lines.append(f"| `{result.property}` | {claim}{mark} | {verdict.status.value} | "
                      f"{_plain(verdict.method)} |")
     lines.append("")
@@ -56,7 +56,7 @@ def report_latex(report):
     for result in report.results:
         verdict = result.verdict
         claim = "-" if result.expected is None else str(result.expected).lower()
-        mark = "" if result.holds is None else (r"\ \checkmark" if result.holds else r"\ \times")
+        mark = {None: "", True: r"\ \checkmark", False: r"\ \times"}[result.holds]
         rows.append(" & ".join((_math_text(result.property.replace("_", " ")),
                                 _math_text(claim) + mark, _math_text(verdict.status.value),
                                 _math_text(verdict.method))))

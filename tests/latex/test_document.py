@@ -70,7 +70,9 @@ def test_large_matrix_elided():
     text = derivation_latex(load("dihedral-image"), max_dimension=6)
 
     assert r"\quad (8 \times 9\text{, elided})" in text
-    assert r"\cdots" in text and r"\ddots" in text and r"\vdots" in text
+    assert r"\cdots" in text
+    assert r"\ddots" in text
+    assert r"\vdots" in text
 
 
 def test_uniqueness_cites_identifiability():

@@ -23,7 +23,8 @@ def test_report_markdown_table():
 def test_report_latex_is_one_math_block():
     text = load("tanh-swap").verify()._repr_latex_()
 
-    assert text.startswith("$$\\begin{array}{llll}") and text.endswith("\\end{array}$$")
+    assert text.startswith("$$\\begin{array}{llll}")
+    assert text.endswith("\\end{array}$$")
     assert r"\text{identifiable} & \text{true}\ \checkmark & \text{proved} & " \
            r"\text{Sussmann (1992)}" in text
 
