@@ -103,6 +103,16 @@ class Report:
     def result(self, name):
         return next(result for result in self.results if result.property == name)
 
+    def _repr_markdown_(self):
+        from symequiv.latex.notebook import report_markdown
+
+        return report_markdown(self)
+
+    def _repr_latex_(self):
+        from symequiv.latex.notebook import report_latex
+
+        return report_latex(self)
+
 
 def _layerwise_verdict(derivation, end_to_end):
     if derivation.status is DerivationStatus.NOT_APPLICABLE:

@@ -13,6 +13,7 @@ import sys
 
 from symequiv import __version__
 from symequiv.cli import (
+    check_command,
     derive_command,
     identify_command,
     inspect_command,
@@ -23,7 +24,7 @@ EXIT_OK = 0
 EXIT_CLAIM_FAILED = 1
 EXIT_BAD_INPUT = 2
 
-COMMANDS = (verify_command, derive_command, identify_command, inspect_command)
+COMMANDS = (verify_command, derive_command, identify_command, inspect_command, check_command)
 
 
 class _Parser(argparse.ArgumentParser):

@@ -123,6 +123,16 @@ class Derivation:
                              f"{', '.join(self.action.generators)}")
         return self.latent_actions[layer - 1][generator].map
 
+    def _repr_markdown_(self):
+        from symequiv.latex.notebook import derivation_markdown
+
+        return derivation_markdown(self)
+
+    def _repr_latex_(self):
+        from symequiv.latex.notebook import derivation_latex
+
+        return derivation_latex(self)
+
 
 def derive(network, action, max_chains=MAX_CHAINS, max_combinations=MAX_COMBINATIONS):
     r"""Construct latent actions that make every layer of ``network`` equivariant.
