@@ -106,8 +106,14 @@ def format_report(report):
             tag = "[ok]  " if result.holds else "[FAIL]"
             claim = f"{result.property} = {str(result.expected).lower()}"
         method = f" by {verdict.method}" if verdict.method != "none" else ""
-        lines.append(f"  {tag} {claim}: {verdict.status.value}{method}")
+        status = verdict.status.value
+        if verdict.observed is not None:
+            status += f" for {str(verdict.observed).lower()}"
+        lines.append(f"  {tag} {claim}: {status}{method}")
         lines.append(f"         {verdict.reason}")
+        if verdict.tolerance is not None:
+            margin = "" if verdict.margin is None else f", margin {verdict.margin:.3g}"
+            lines.append(f"         tolerance {verdict.tolerance:.3g}{margin}")
         if verdict.conditional:
             lines.append(f"         conditional on: {verdict.conditional}")
         if verdict.witness is not None:
@@ -128,10 +134,13 @@ def report_to_dict(report):
         "source": report.source,
         "all_claims_hold": report.all_hold,
         "results": [result.to_dict() for result in report.results],
-        "derivation": derivation_to_dict(report.derivation),
-        "reparameterization": reparameterization_to_dict(report.reparameterization),
+        "derivation": (None if report.derivation is None
+                       else derivation_to_dict(report.derivation)),
+        "reparameterization": (None if report.reparameterization is None
+                               else reparameterization_to_dict(report.reparameterization)),
         "reduced_derivation": (None if report.reduced_derivation is None
                                else derivation_to_dict(report.reduced_derivation)),
+        "numeric": report.details,
     }
 
 
@@ -148,6 +157,9 @@ def derivation_to_dict(derivation):
         if derivation.derived:
             for generator, element in derivation.latent_actions[index - 1].items():
                 entry["latent_actions"][generator] = map_to_dict(element.map)
+                summary = layer.describe_latent(element)
+                if summary:
+                    entry["latent_actions"][generator]["summary"] = summary
             check = derivation.homomorphism_checks[index - 1]
             entry["homomorphism"] = {"holds": check.holds, "reason": check.reason}
         layers.append(entry)
@@ -181,14 +193,20 @@ def format_derivation(derivation, name="", source=None, reparameterization=None,
     """Render a derivation (and the one at the reduced parameters) as text."""
     network = derivation.network
     action = derivation.action
-    lines = [name + (f"  ({source})" if source else "")] if name or source else []
+    lines = []
+    if name or source:
+        lines.append(name + (f"  ({source})" if source else ""))
     relations = ", ".join(str(word) for word in action.relations) or "none declared"
     order = action.order
     lines.append(f"G: generators {', '.join(action.generators)}; relations {relations}"
                  + (f"; order {order}" if order is not None else ""))
-    activations = ", ".join(layer.label for layer in network.hidden_layers)
-    lines.append(f"network: widths {list(network.widths)}"
-                 + (f", activations {activations}" if activations else ""))
+    if all(layer.kind == "dense" for layer in network.layers):
+        activations = ", ".join(layer.label for layer in network.hidden_layers)
+        lines.append(f"network: widths {list(network.widths)}"
+                     + (f", activations {activations}" if activations else ""))
+    else:
+        layers = ", ".join(layer.label for layer in network.layers)
+        lines.append(f"network: widths {list(network.widths)}, layers {layers}")
     lines.extend(_format_one(derivation, "theta"))
     if reparameterization is not None and reparameterization.changed:
         lines.append("reparameterization theta* (same function):")
@@ -214,6 +232,12 @@ def _format_one(derivation, label):
                      f"{layer.latent_group().name}")
         for generator, element in derivation.latent_actions[index - 1].items():
             lines.append(f"    rho_{index}({generator}) =")
+            summary = layer.describe_latent(element)
+            if summary:
+                lines.extend("      " + line for line in summary)
+                if element.map.dimension > MAX_PRINTED_DIMENSION:
+                    continue
+                lines.append("      as a matrix on V_" + f"{index}:")
             lines.extend(format_map(element.map, indent="      "))
         lines.append(f"    homomorphism: {derivation.homomorphism_checks[index - 1].reason}")
     return lines

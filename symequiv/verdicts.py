@@ -146,7 +146,13 @@ class Verdict:
     conditional : str or None
         An unproved assumption the verdict rests on, if any.
     tolerance : float or None
-        For numerical evidence.
+        For numerical evidence, and for refutations of a claim that holds
+        within a tolerance.
+    observed : bool or None
+        For numerical evidence, the value the evidence points to.
+    margin : float or None
+        For numerical evidence: how clearly it points there, as a ratio
+        (such as the runner-up residual over the best one).
     """
 
     status: Status
@@ -155,6 +161,8 @@ class Verdict:
     witness: object = None
     conditional: str | None = None
     tolerance: float | None = None
+    observed: bool | None = None
+    margin: float | None = None
 
     @classmethod
     def proved(cls, method, reason, **extra):
@@ -167,6 +175,12 @@ class Verdict:
     @classmethod
     def unknown(cls, reason, method="none"):
         return cls(Status.UNKNOWN, method, reason)
+
+    @classmethod
+    def evidence(cls, method, reason, observed, tolerance, margin=None):
+        """Floating-point agreement (``observed`` True) or disagreement within ``tolerance``."""
+        return cls(Status.EVIDENCE, method, reason, tolerance=tolerance, observed=observed,
+                   margin=margin)
 
     @property
     def value(self):
@@ -185,4 +199,13 @@ class Verdict:
             "witness": None if self.witness is None else self.witness.to_dict(),
             "conditional": self.conditional,
             "tolerance": self.tolerance,
+            "observed": self.observed,
+            "margin": _finite_or_none(self.margin),
         }
+
+
+def _finite_or_none(value):
+    """JSON has no infinity: an infinite margin (an exact fit) is written as null."""
+    if value is None or value != value or value in (float("inf"), float("-inf")):
+        return None
+    return value

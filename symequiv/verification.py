@@ -27,6 +27,7 @@ from symequiv.derivation.endtoend import decide_end_to_end
 from symequiv.derivation.engine import DerivationStatus, derive
 from symequiv.identifiability.decide import decide_identifiability
 from symequiv.identifiability.reduction import reduce_network
+from symequiv.models.dense import DenseLayer
 from symequiv.verdicts import Status, StepWitness, Verdict
 
 PROPERTIES = (
@@ -44,12 +45,19 @@ class ClaimResult:
     property: str
     expected: bool | None
     verdict: Verdict
+    strict: bool = False
 
     @property
     def holds(self):
-        """True or False for claims, None for unclaimed properties."""
+        """True or False for claims, None for unclaimed properties.
+
+        Numerical evidence counts when it points to the claimed value, unless
+        ``strict`` asks for proofs.
+        """
         if self.expected is None:
             return None
+        if self.verdict.status is Status.EVIDENCE and not self.strict:
+            return self.verdict.observed is self.expected
         return self.verdict.value is self.expected
 
     def to_dict(self):
@@ -72,6 +80,8 @@ class Report:
     reparameterization : Reparameterization
     reduced_derivation : Derivation or None
         At :math:`\\theta^*`, when it differs from :math:`\\theta`.
+    details : dict or None
+        Extra JSON-ready data, such as the numeric checks on float parameters.
     """
 
     name: str
@@ -80,6 +90,7 @@ class Report:
     derivation: object
     reparameterization: object
     reduced_derivation: object = None
+    details: dict | None = None
 
     @property
     def claims(self):
@@ -92,8 +103,20 @@ class Report:
     def result(self, name):
         return next(result for result in self.results if result.property == name)
 
+    def _repr_markdown_(self):
+        from symequiv.latex.notebook import report_markdown
+
+        return report_markdown(self)
+
+    def _repr_latex_(self):
+        from symequiv.latex.notebook import report_latex
+
+        return report_latex(self)
+
 
 def _layerwise_verdict(derivation, end_to_end):
+    if derivation.status is DerivationStatus.NOT_APPLICABLE:
+        return Verdict.unknown(derivation.reason, method="adjunction check")
     if derivation.status is DerivationStatus.DERIVED:
         return Verdict.proved("derivation", derivation.reason)
     if derivation.status is DerivationStatus.NO_LATENT_ACTION:
@@ -107,7 +130,8 @@ def _layerwise_verdict(derivation, end_to_end):
     return Verdict.unknown("the derivation was inconclusive: " + derivation.reason)
 
 
-def verify_network(network, action, expectations=None, name="", source=None, seed=0):
+def verify_network(network, action, expectations=None, name="", source=None, seed=0,
+                   strict=False):
     r"""Compute every property for ``network`` under ``action`` and compare with the claims.
 
     Parameters
@@ -120,6 +144,9 @@ def verify_network(network, action, expectations=None, name="", source=None, see
         For the report.
     seed : int
         Seed of the witness searches.
+    strict : bool
+        Count only proofs and refutations as settling a claim; exact
+        parameters never give numerical evidence, so this changes nothing here.
 
     Returns
     -------
@@ -133,7 +160,15 @@ def verify_network(network, action, expectations=None, name="", source=None, see
 
     reparameterization = reduce_network(network)
     reduced_derivation = None
-    if not reparameterization.changed:
+    if not all(isinstance(layer, DenseLayer) for layer in network.layers):
+        # NOTE: theta* (dead units zeroed, duplicates merged) is built for dense layers
+        # only; dead heads or channels of other layers are not removed.
+        after = Verdict.unknown("the reparameterization theta* is computed for dense layers "
+                                "only, so the theorem's conclusion at theta* is not decided "
+                                "for this network")
+        if derivation.status is DerivationStatus.NOT_APPLICABLE:
+            after = Verdict.unknown(derivation.reason, method="adjunction check")
+    elif not reparameterization.changed:
         qualifier = (" for all values of the free symbols" if network.field.symbols else "")
         after = Verdict(layerwise.status, layerwise.method,
                         f"theta* = theta, since no neuron is dead, constant or duplicated"
@@ -151,6 +186,6 @@ def verify_network(network, action, expectations=None, name="", source=None, see
         "layerwise_equivariant": layerwise,
         "layerwise_after_reparameterization": after,
     }
-    results = tuple(ClaimResult(name_, expectations.get(name_), verdicts[name_])
+    results = tuple(ClaimResult(name_, expectations.get(name_), verdicts[name_], strict)
                     for name_ in PROPERTIES)
     return Report(name, source, results, derivation, reparameterization, reduced_derivation)

@@ -13,6 +13,8 @@ from symequiv.verification import PROPERTIES, ClaimResult, verify_network
 THEORIES = pathlib.Path(__file__).resolve().parent.parent / "theories"
 
 P, R, U = Status.PROVED, Status.REFUTED, Status.UNKNOWN
+FIBER = "exact fiber (Groebner basis)"
+SIGMOID = "Sussmann (1992) via sigmoid(t) = (1 + tanh(t/2))/2"
 DERIVATION = "derivation"
 
 
@@ -23,8 +25,8 @@ def load(name):
 # Per theory: (status, method) of end_to_end_equivariant, identifiable,
 # layerwise_equivariant and layerwise_after_reparameterization, in that order.
 EXPECTED = {
-    "cubic-monomial": [(P, DERIVATION), (U, "none"), (P, DERIVATION), (P, DERIVATION)],
-    "cubic-not-equivariant": [(R, "polynomial identity"), (U, "none"), (R, DERIVATION),
+    "cubic-monomial": [(P, DERIVATION), (P, FIBER), (P, DERIVATION), (P, DERIVATION)],
+    "cubic-not-equivariant": [(R, "polynomial identity"), (P, FIBER), (R, DERIVATION),
                               (R, DERIVATION)],
     "dihedral-image": [(P, DERIVATION), (P, "Sussmann (1992)"), (P, DERIVATION),
                        (P, DERIVATION)],
@@ -36,12 +38,15 @@ EXPECTED = {
                     (P, DERIVATION), (P, DERIVATION)],
     "relu-bypass": [(P, DERIVATION), (R, "second parameter"), (P, DERIVATION),
                     (P, DERIVATION)],
-    "relu-cyclic": [(P, DERIVATION), (U, "none"), (P, DERIVATION), (P, DERIVATION)],
-    "relu-positive-scale": [(P, DERIVATION), (U, "none"), (P, DERIVATION), (P, DERIVATION)],
-    "sigmoid-affine-flip": [(P, DERIVATION), (U, "none"), (P, DERIVATION), (P, DERIVATION)],
+    "relu-cyclic": [(P, DERIVATION), (U, "deep ReLU or GELU networks"), (P, DERIVATION),
+                    (P, DERIVATION)],
+    "relu-positive-scale": [(P, DERIVATION), (P, "one-hidden-layer bypass criterion"),
+                            (P, DERIVATION), (P, DERIVATION)],
+    "sigmoid-affine-flip": [(P, DERIVATION), (P, SIGMOID), (P, DERIVATION), (P, DERIVATION)],
     "sigmoid-opposite-duplicate": [(P, DERIVATION), (R, "second parameter"), (P, DERIVATION),
                                    (P, DERIVATION)],
-    "square-invariant": [(P, DERIVATION), (U, "none"), (P, DERIVATION), (P, DERIVATION)],
+    "square-invariant": [(P, DERIVATION), (R, "second parameter"), (P, DERIVATION),
+                         (P, DERIVATION)],
     "tanh-dead-neuron": [(P, "normal form"), (R, "second parameter"), (R, DERIVATION),
                          (P, DERIVATION)],
     "tanh-not-equivariant": [(R, "certified witness"), (P, "Sussmann (1992)"),
@@ -213,5 +218,6 @@ def test_claim_result_to_dict():
         "holds": True,
         "verdict": {"status": "refuted", "method": "test",
                     "reason": "a verdict built by the test", "witness": None,
-                    "conditional": None, "tolerance": None},
+                    "conditional": None, "tolerance": None, "observed": None,
+                    "margin": None},
     }

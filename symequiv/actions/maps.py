@@ -33,8 +33,10 @@ def check_entry_size(affine_or_linear):
     field = linear.field
     if not field.is_rational:
         return
-    entries = list(linear.scales) if isinstance(linear, MonomialMatrix) else [
-        entry for row in linear.rows() for entry in row]
+    # A structured map (symequiv.actions.tokens.TokenMap) repeats its feature map's entries.
+    stored = getattr(linear, "feature", linear)
+    entries = list(stored.scales) if isinstance(stored, MonomialMatrix) else [
+        entry for row in stored.rows() for entry in row]
     translation = getattr(affine_or_linear, "translation", None)
     if translation is not None:
         entries.extend(translation)
@@ -151,7 +153,10 @@ class MonomialMatrix(LinearMap):
     @cached_property
     def _hash(self):
         # Maps are immutable and hashed often (group closures), so the hash is kept.
-        return hash((self.images, self.scales))
+        # Hashing exact scales is slow (python-flint hashes fmpq through Fraction),
+        # so only the positions of the unit scales enter; equal maps still agree.
+        one = self.field.one
+        return hash((self.images, tuple(scale == one for scale in self.scales)))
 
     def __repr__(self):
         return f"MonomialMatrix(images={list(self.images)}, scales={list(self.scales)})"
@@ -195,11 +200,19 @@ class MonomialMatrix(LinearMap):
 
     def compose(self, other):
         _check_same_dimension(self, other)
+        if hasattr(other, "compose_after"):
+            # Structured maps (symequiv.actions.tokens) compose without expanding.
+            return other.compose_after(self)
         if isinstance(other, MonomialMatrix):
             images = tuple(self.images[image] for image in other.images)
-            scales = tuple(
-                self.scales[image] * scale for image, scale in zip(other.images, other.scales)
-            )
+            # Permutations are common (group closures), and their unit scales need no products.
+            if self.is_permutation:
+                scales = other.scales
+            elif other.is_permutation:
+                scales = tuple(self.scales[image] for image in other.images)
+            else:
+                scales = tuple(self.scales[image] * scale
+                               for image, scale in zip(other.images, other.scales))
             return MonomialMatrix(self.field, images, scales)
         return linear_map(self.field, self.times_matrix(other.rows()), invertible=True)
 
@@ -250,7 +263,10 @@ class DenseMatrix(LinearMap):
 
     @cached_property
     def _hash(self):
-        return hash(self._rows)
+        # The first row and the diagonal, which structured storages of the same
+        # matrix (symequiv.actions.tokens.TokenMap) compute without expanding.
+        diagonal = tuple(row[index] for index, row in enumerate(self._rows))
+        return hash((self._rows[0] if self._rows else (), diagonal))
 
     def __repr__(self):
         return f"DenseMatrix({[list(row) for row in self._rows]})"
@@ -268,6 +284,8 @@ class DenseMatrix(LinearMap):
 
     def compose(self, other):
         _check_same_dimension(self, other)
+        if hasattr(other, "compose_after"):
+            return other.compose_after(self)
         if isinstance(other, MonomialMatrix):
             return linear_map(self.field, other.matrix_times(self._rows), invertible=True)
         if self.dimension <= _SMALL:

@@ -19,9 +19,10 @@ power m             homogeneous of degree m, odd or even      monomial (odd m),
                                                               positive monomial (even m)
 ==================  ========================================  ============================
 
-A formula given as ``{ expression = "..." }`` gets only the permutations,
-which every pointwise activation admits, so nothing is claimed about it that
-was not checked.
+This table is the reference for :mod:`symequiv.activations.discovery`, which
+derives the same identities from the formulas (the tests compare the two). A
+formula given as ``{ expression = "..." }`` gets the identities that discovery
+proves for it, and no others.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ import scipy.special
 import sympy
 from sympy.polys.polyerrors import CoercionFailed
 
+from symequiv.activations.discovery import discover_symmetry
 from symequiv.activations.symmetry import ActivationSymmetry, NegationIdentity
 from symequiv.errors import InputError, LimitError
 from symequiv.exact.intervals import arb_relu, expression_to_arb
@@ -274,10 +276,13 @@ def power(degree):
 
 
 def from_expression(text):
-    r"""Return the activation given by a formula in ``t``, with permutations as its latent group.
+    r"""Return the activation given by a formula in ``t``, with the identities proved for it.
 
-    Its other identities are not assumed; the identifiability module derives
-    them from the formula.
+    The latent group comes from :func:`~symequiv.activations.discovery.discover_symmetry`:
+    only identities proved exactly are used. ``determines_neurons`` and
+    ``injective`` stay False, because nothing proves them for an arbitrary
+    formula; a failed match is then never taken as proof that no latent map
+    exists.
     """
     formula = parse_activation(text)
     function = sympy.lambdify(t, formula, modules=["numpy", "scipy"])
@@ -291,10 +296,14 @@ def from_expression(text):
     polynomial_degree = None
     if formula.is_polynomial(t):
         polynomial_degree = int(sympy.degree(formula, t))
+    discovery = discover_symmetry(formula)
+    proved = discovery.proved_names()
+    description = ("custom formula; proved identities: " + ", ".join(proved) if proved
+                   else "custom formula; no identity proved, so only permutations are assumed")
     return Activation(
-        f"expression({text.strip()})", formula, ActivationSymmetry(),
+        f"expression({text.strip()})", formula, discovery.symmetry,
         numpy_function, arb_function, polynomial_degree=polynomial_degree,
-        description="custom formula; only permutations are assumed",
+        description=description,
     )
 
 

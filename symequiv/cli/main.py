@@ -12,13 +12,21 @@ import os
 import sys
 
 from symequiv import __version__
-from symequiv.cli import derive_command, search_command, verify_command
+from symequiv.cli import (
+    check_command,
+    derive_command,
+    identify_command,
+    inspect_command,
+    search_command,
+    verify_command,
+)
 
 EXIT_OK = 0
 EXIT_CLAIM_FAILED = 1
 EXIT_BAD_INPUT = 2
 
-COMMANDS = (verify_command, derive_command, search_command)
+COMMANDS = (verify_command, derive_command, identify_command, inspect_command, check_command,
+            search_command)
 
 
 class _Parser(argparse.ArgumentParser):

@@ -2,7 +2,8 @@ r"""Deciding end-to-end equivariance :math:`f(g x) = g f(x)`.
 
 The methods, tried in order:
 
-1. a successful derivation proves it (every layer is equivariant);
+1. a successful derivation proves it (every layer is equivariant), and so does
+   equivariance built into every layer (:func:`built_in_equivariance`);
 2. for polynomial networks, expanding :math:`f(gx) - g f(x)` decides it exactly;
 3. when the layers up to :math:`f_{L-2}` are equivariant and the rest is one
    hidden layer, the normal form of
@@ -25,6 +26,7 @@ from symequiv.derivation.normal_form import tails_agree
 from symequiv.derivation.polynomial import decide_polynomial
 from symequiv.derivation.relate import relate
 from symequiv.derivation.witness import search_input_witness
+from symequiv.models.dense import DenseLayer
 from symequiv.verdicts import Status, StepWitness, Verdict
 
 MAX_TAIL_CHAINS = 16
@@ -50,6 +52,13 @@ def decide_end_to_end(network, action, derivation, identifiability=None, seed=0)
     """
     if derivation.derived:
         return Verdict.proved("derivation", "every layer is equivariant, so the composition is")
+
+    if built_in_equivariance(network, action):
+        return Verdict.proved(
+            "built-in equivariance",
+            "every layer commutes with each generator whatever its parameters are (such as a "
+            "Deep Sets layer under a permutation of its elements), and the maps that pass "
+            "through the last layer are the output action")
 
     polynomial = decide_polynomial(network, action)
     if polynomial is not None:
@@ -85,13 +94,35 @@ def decide_end_to_end(network, action, derivation, identifiability=None, seed=0)
     return Verdict.unknown("; ".join(reasons))
 
 
+def built_in_equivariance(network, action):
+    r"""Return True when each layer's structure alone makes the network equivariant.
+
+    For every generator, :meth:`Layer.commute` carries :math:`\rho_{in}(g)`
+    through the layers (:math:`f_i(q_{i-1} y) = q_i f_i(y)` for every parameter);
+    the network is then equivariant when :math:`q_L = \rho_{out}(g)`.
+    """
+    for generator in action.generators:
+        current = action.input[generator]
+        for layer in network.layers:
+            current = layer.commute(current)
+            if current is None:
+                return False
+        if current != action.output[generator]:
+            return False
+    return True
+
+
 def _tail_proves(network, action):
     """Method 3: equivariant prefix, then a one-hidden-layer tail proved by its normal form."""
+    # NOTE: only the last hidden layer is rewritten; a bypass in an earlier layer of a
+    # deeper network leaves end-to-end equivariance unknown unless a witness refutes it.
     depth = network.depth
     if depth < 2:
         return False
+    if not all(isinstance(layer, DenseLayer) for layer in network.layers):
+        return False
     hidden, output = network.layers[-2], network.layers[-1]
-    if getattr(hidden, "activation", None) is None or not hasattr(hidden, "rows"):
+    if hidden.activation is None:
         return False
     field = network.field
     prefix_length = depth - 2

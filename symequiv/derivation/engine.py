@@ -23,6 +23,14 @@ layerwise equivariant" as an algorithm:
 A successful derivation proves layerwise equivariance, and with it end-to-end
 equivariance, whether or not :math:`\theta` is identifiable. Where a matcher
 is not unique the engine tries the other choices, up to a bound.
+
+Layers that pass part of a group element through to their output (a token
+permutation through an attention layer, a rotation of the grid through a
+convolution) satisfy the *generalized* adjunction
+:math:`f_i(q_{i-1} y;\ \theta_i) = q_i f_i(y;\ \theta^g_i)`; the latent action is
+then :math:`\rho_i(g) = q_i(g)\, k_i(g)`. When some layer cannot absorb the
+element at all (a Deep Sets layer under a permutation of its elements), the
+theorem does not apply, and the derivation reports that instead of guessing.
 """
 
 from __future__ import annotations
@@ -34,6 +42,7 @@ from dataclasses import dataclass
 from symequiv.actions.maps import identity_affine
 from symequiv.derivation.relate import MAX_CHAINS, relate
 from symequiv.errors import InputError
+from symequiv.models.layer import LatentElement
 
 MAX_COMBINATIONS = 4096
 
@@ -42,6 +51,7 @@ class DerivationStatus(enum.Enum):
     DERIVED = "derived"
     NO_LATENT_ACTION = "no latent action"
     INCONCLUSIVE = "inconclusive"
+    NOT_APPLICABLE = "theorem does not apply"
 
 
 @dataclass(frozen=True)
@@ -51,6 +61,7 @@ class GeneratorStep:
     generator: str
     adjoint: object
     relation: object
+    passthrough: tuple = ()
 
 
 @dataclass(frozen=True)
@@ -112,6 +123,16 @@ class Derivation:
                              f"{', '.join(self.action.generators)}")
         return self.latent_actions[layer - 1][generator].map
 
+    def _repr_markdown_(self):
+        from symequiv.latex.notebook import derivation_markdown
+
+        return derivation_markdown(self)
+
+    def _repr_latex_(self):
+        from symequiv.latex.notebook import derivation_latex
+
+        return derivation_latex(self)
+
 
 def derive(network, action, max_chains=MAX_CHAINS, max_combinations=MAX_COMBINATIONS):
     r"""Construct latent actions that make every layer of ``network`` equivariant.
@@ -135,13 +156,19 @@ def derive(network, action, max_chains=MAX_CHAINS, max_combinations=MAX_COMBINAT
     identity_out = identity_affine(field, network.output_dimension)
     steps = {}
     for generator in action.generators:
-        adjoint = network.adjoint(action.input[generator], action.output[generator])
+        adjunction = network.adjunction(action.input[generator], action.output[generator])
+        if not adjunction.applies:
+            reason = (f"the theorem does not apply: adjunction fails for the generator "
+                      f"{generator} at layer f_{adjunction.layer}: {adjunction.reason}")
+            return Derivation(network, action, DerivationStatus.NOT_APPLICABLE, reason, steps,
+                              failure_generator=generator, failure_layer=adjunction.layer)
+        adjoint = adjunction.network
         # One solution is enough when it is unique; otherwise collect the others
         # so that a choice respecting the group relations can be sought.
         relation = relate(network, adjoint, identity_in, identity_out, max_chains=1)
         if relation.found and not relation.complete:
             relation = relate(network, adjoint, identity_in, identity_out, max_chains)
-        steps[generator] = GeneratorStep(generator, adjoint, relation)
+        steps[generator] = GeneratorStep(generator, adjoint, relation, adjunction.passthrough)
 
     for generator, step in steps.items():
         relation = step.relation
@@ -164,6 +191,16 @@ def derive(network, action, max_chains=MAX_CHAINS, max_combinations=MAX_COMBINAT
     return _choose_homomorphism(network, action, steps, unique, max_combinations)
 
 
+def _latent_action(step, element, index):
+    r"""Return :math:`\rho_i(g) = q_i(g)\, k_i(g)` for hidden layer ``index`` (from 0)."""
+    passthrough = step.passthrough[index] if step.passthrough else None
+    if passthrough is None:
+        return element
+    details = dict(element.details)
+    details["passthrough"] = passthrough
+    return LatentElement(passthrough.compose(element.map), element.preactivation_scales, details)
+
+
 def _choose_homomorphism(network, action, steps, unique, max_combinations):
     hidden = network.depth - 1
     widths = network.widths
@@ -181,7 +218,7 @@ def _choose_homomorphism(network, action, steps, unique, max_combinations):
         checks = []
         failed = None
         for index in range(hidden):
-            elements = {generator: chain.elements[index]
+            elements = {generator: _latent_action(steps[generator], chain.elements[index], index)
                         for generator, chain in zip(generators, combination)}
             check = action.check_latent_homomorphism(
                 {generator: element.map for generator, element in elements.items()},

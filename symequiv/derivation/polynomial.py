@@ -23,12 +23,7 @@ MAX_MONOMIALS = 20_000
 
 
 def network_degree(network):
-    degree = 1
-    for layer in network.layers:
-        activation = getattr(layer, "activation", None)
-        if activation is not None:
-            degree *= activation.polynomial_degree
-    return degree
+    return network.polynomial_degree
 
 
 def _apply_map(affine_map, vector):
@@ -84,7 +79,7 @@ def decide_polynomial(network, action):
 
 
 def _pole_guard(network):
-    """The product of the parameters' denominators in the free symbols (1 without symbols)."""
+    """Return the product of the parameters' denominators in the free symbols (1 without)."""
     guard = sympy.Integer(1)
     for value in _flatten(network.parameter_expressions().values()):
         if value.free_symbols:

@@ -9,7 +9,7 @@ latent elements :math:`k_i \in K_i` when, for every layer :math:`i` and input
 with :math:`k_0` and :math:`k_L` fixed in advance (the identity when comparing
 parameters, :math:`\rho_{in}(g)` and :math:`\rho_{out}(g)` when checking
 equivariance directly). The search goes layer by layer: :math:`k_{i-1}` is
-absorbed into layer :math:`i` of :math:`\theta'` by precomposition, and the
+absorbed into layer :math:`i` of :math:`\theta'` (:meth:`Layer.absorb`), and the
 layer's matcher finds :math:`k_i`. Where a match is not unique, the other
 solutions are tried depth first, up to a bound.
 """
@@ -119,8 +119,16 @@ class _Search:
             self.chains.append(Chain(elements, matches))
             return
         source_layer = self.source.layers[position]
-        moved = self.target.layers[position].precompose(previous)
         layer_number = position + 1
+        absorption = self.target.layers[position].absorb(previous)
+        if not absorption.strict:
+            # A latent element of K_{i-1} is absorbed by the parameters of layer i
+            # by definition of K_{i-1}; anything else is outside this search.
+            reason = absorption.reason or "it passes a map through to its output"
+            self._fail(layer_number, f"the layer cannot absorb the latent element before it: "
+                                     f"{reason}", False)
+            return
+        moved = absorption.layer
         if position == len(self.source.layers) - 1:
             if source_layer.relation_holds(moved, self.last):
                 self.chains.append(Chain(elements, matches))
@@ -140,7 +148,7 @@ class _Search:
             if len(self.chains) >= self.max_chains:
                 self.complete = False
                 return
-            # The matcher's answer is re-checked exactly before it is used.
+            # The matcher's result is re-checked exactly before it is used.
             if not source_layer.relation_holds(moved, element):
                 self._fail(layer_number, "a candidate from the matcher failed the exact check",
                            False)

@@ -85,3 +85,20 @@ def invertible_completion(field, particular, null_rows):
     start = to_domain_matrix(field, particular)
     completed = start + (identity - start) * projector
     return tuple(tuple(row) for row in completed.to_list())
+
+
+def multiply(field, left_rows, right_rows, inner=None):
+    r"""Return the rows of :math:`L R` for matrices given by rows.
+
+    ``inner`` is the shared dimension, needed when ``right_rows`` is empty.
+    """
+    left = to_domain_matrix(field, left_rows, inner)
+    right = to_domain_matrix(field, right_rows)
+    if left.shape[1] != right.shape[0]:
+        raise ValueError(f"cannot multiply a {left.shape} matrix by a {right.shape} matrix")
+    return tuple(tuple(row) for row in (left * right).to_list())
+
+
+def transpose(rows):
+    """Return the transpose of a matrix given by rows."""
+    return tuple(zip(*rows))

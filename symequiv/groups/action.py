@@ -38,6 +38,8 @@ def has_infinite_order(affine_map):
     order exactly when the product of its scales along every cycle is
     :math:`\pm 1`. Maps over other fields are left to the group closure.
     """
+    # NOTE: a translation can give infinite order to a map with a finite-order linear
+    # part (x -> x + 1); such maps are caught only by the bounded group closure.
     linear = affine_map.linear
     field = linear.field
     if isinstance(linear, MonomialMatrix):

@@ -15,6 +15,14 @@ Sussmann (1992)
     outputs are covered because (i) asks :math:`c_j` to be a nonzero vector and
     the proof rests on the linear independence of the neurons.
 
+Sussmann (1992) for sigmoid
+    :math:`\operatorname{sigmoid}(t) = (1 + \tanh(t/2))/2`, so a one-hidden-layer
+    sigmoid network with rows :math:`(w_j, b_j)` and outgoing weights
+    :math:`c_j` is the tanh network with rows :math:`(w_j, b_j)/2`, outgoing
+    weights :math:`c_j/2` and output bias :math:`v + \sum_j c_j/2`. The three
+    conditions are unchanged by this, and a sign flip of a tanh neuron is the
+    affine flip :math:`h \mapsto 1 - h` of the sigmoid neuron.
+
 Linear networks
     With identity activations the latent groups are affine groups, and the
     parameters are identifiable exactly when every hidden width equals the rank
@@ -24,23 +32,28 @@ Linear networks
 from __future__ import annotations
 
 from symequiv.exact import linalg
+from symequiv.models.dense import DenseLayer
 from symequiv.verdicts import ParameterWitness, StepWitness, Verdict
 
 SUSSMANN = "Sussmann (1992)"
+SUSSMANN_SIGMOID = "Sussmann (1992) via sigmoid(t) = (1 + tanh(t/2))/2"
+SUSSMANN_ACTIVATIONS = ("tanh", "sigmoid")
 
 
 def sussmann_conditions(network):
-    r"""Return the failed irreducibility conditions of a one-hidden-layer tanh network.
+    r"""Return the failed irreducibility conditions of a one-hidden-layer tanh or sigmoid network.
 
     Returns
     -------
     list of str or None
         Empty when all three conditions hold; None when the criterion does not
-        apply (not one hidden layer, or not tanh).
+        apply (not one hidden layer, or neither tanh nor sigmoid).
     """
-    if network.depth != 2 or getattr(network.layers[0], "activation", None) is None:
+    if network.depth != 2 or not all(isinstance(layer, DenseLayer) for layer in network.layers):
         return None
-    if network.layers[0].activation.name != "tanh":
+    if network.layers[0].activation is None:
+        return None
+    if network.layers[0].activation.name not in SUSSMANN_ACTIVATIONS:
         return None
     field = network.field
     zero = field.zero
@@ -71,15 +84,25 @@ def sussmann(network):
     failures = sussmann_conditions(network)
     if failures is None:
         return None
-    if not failures:
+    tanh = network.layers[0].activation.name == "tanh"
+    method = SUSSMANN if tanh else SUSSMANN_SIGMOID
+    if not failures and tanh:
         return Verdict.proved(
             SUSSMANN,
             "one hidden tanh layer with (i) nonzero outgoing weights, (ii) nonzero incoming "
             "weights and (iii) no two neurons equal up to sign: the network is irreducible, "
             "so its parameters are determined up to a unique signed permutation",
         )
+    if not failures:
+        return Verdict.proved(
+            SUSSMANN_SIGMOID,
+            "one hidden sigmoid layer with (i) nonzero outgoing weights, (ii) nonzero incoming "
+            "weights and (iii) no two neurons equal up to sign: the tanh network it equals is "
+            "irreducible, so its parameters are determined up to a unique signed permutation "
+            "acting affinely (a flip sends h to 1 - h)",
+        )
     return Verdict.refuted(
-        SUSSMANN,
+        method,
         "the network is reducible: " + "; ".join(failures) + ", so a network with fewer "
         "neurons computes the same function and a dead neuron with arbitrary weights can be "
         "added",
@@ -88,8 +111,10 @@ def sussmann(network):
 
 
 def is_linear(network):
-    return all(layer.activation is None or layer.activation.is_identity
-               for layer in network.layers if hasattr(layer, "activation"))
+    """True for a network of dense layers whose activations are all the identity."""
+    return all(isinstance(layer, DenseLayer)
+               and (layer.activation is None or layer.activation.is_identity)
+               for layer in network.layers)
 
 
 def linear_rank(network):

@@ -23,6 +23,7 @@ form of each modified pair of layers.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 
 from symequiv.activations.symmetry import ScaleSet
 from symequiv.derivation.normal_form import tails_agree
@@ -34,12 +35,22 @@ from symequiv.models.network import Network
 
 @dataclass(frozen=True)
 class ReductionStep:
-    """One rewrite of the reduction: its kind, layer (from 1), neurons and description."""
+    r"""One rewrite of the reduction: its kind, layer (from 1), neurons and description.
+
+    The exact data of the rewrite, for certificates: ``value`` is the constant
+    :math:`\sigma(b)` of a constant neuron; ``scale``, ``latent_scale`` and
+    ``shift`` give a duplicate ``neurons = (j, k)`` as :math:`R_k = c R_j` and
+    :math:`h_k = \lambda h_j + \mu` (``scale`` None when both are constant).
+    """
 
     kind: str
     layer: int
     neurons: tuple
     description: str
+    value: object = dataclass_field(default=None, compare=False)
+    scale: object = dataclass_field(default=None, compare=False)
+    latent_scale: object = dataclass_field(default=None, compare=False)
+    shift: object = dataclass_field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -131,7 +142,7 @@ def reduce_network(network, max_rounds=100):
 
 
 def _affine(layer):
-    """The affine part of a layer: its pre-activation map."""
+    """Return the affine part of a layer, its pre-activation map."""
     return DenseLayer(layer.field, layer.weights, layer.bias, None, layer.has_bias)
 
 
@@ -160,7 +171,8 @@ def _reduce_layer(editable, index, steps):
         editable.set_column(index + 1, neuron, [zero] * len(column))
         steps.append(ReductionStep("constant", layer_number, (neuron,),
                                    f"neuron {neuron + 1} of layer {layer_number} is the constant "
-                                   f"{field.to_expr(value)}; moved into the next bias"))
+                                   f"{field.to_expr(value)}; moved into the next bias",
+                                   value=value))
         changed = True
 
     # Duplicate neurons: merge into the first of each class.
@@ -177,7 +189,7 @@ def _reduce_layer(editable, index, steps):
                 first_of[key[0]] = (neuron, key)
                 continue
             keeper, keeper_key = first_of[key[0]]
-            _, latent_scale, shift = matcher.pair_latent(keeper_key, key)
+            scale, latent_scale, shift = matcher.pair_latent(keeper_key, key)
             if shift != zero and not next_has_bias:
                 continue
             kept_column = editable.column(index + 1, keeper)
@@ -191,7 +203,8 @@ def _reduce_layer(editable, index, steps):
             steps.append(ReductionStep(
                 "duplicate", layer_number, (keeper, neuron),
                 f"neurons {keeper + 1} and {neuron + 1} of layer {layer_number} are duplicates "
-                f"({relation}); merged into neuron {keeper + 1}"))
+                f"({relation}); merged into neuron {keeper + 1}",
+                scale=scale, latent_scale=latent_scale, shift=shift))
             changed = True
 
     # Dead neurons: zero their incoming weights and bias.

@@ -9,15 +9,26 @@ degenerate neuron of :math:`\theta`:
 * *duplicate* neurons are merged;
 * a *linear bypass* pair :math:`c\,(\sigma(z) - \sigma(-z)) = c\,c_\sigma z`
   gets its bias shifted, the next bias compensating; without biases, a
-  non-homogeneous activation lets the pair be scaled instead.
+  non-homogeneous activation lets the pair be scaled instead;
+* for :math:`\sigma(t) = t^2`, two neurons whose outgoing columns are
+  proportional, :math:`c_k = \lambda c_j`, contribute
+  :math:`c_j (z_j^2 + \lambda z_k^2)`; a reflection :math:`R` with
+  :math:`R^\top D R = D` for :math:`D = \operatorname{diag}(1, \lambda)` mixes
+  the two rows without changing that quadratic form. With a single output every
+  pair of square neurons qualifies.
 
 A candidate counts only when both facts are proved exactly: the modified
-layers compute the same map (:func:`~symequiv.derivation.normal_form.tails_agree`),
+layers compute the same map (:func:`~symequiv.derivation.normal_form.tails_agree`,
+or for polynomial activations the expansion of both maps),
 and no sequence :math:`k_i \in K_i` relates :math:`\theta'` to :math:`\theta`
 (:func:`~symequiv.derivation.relate.relate` fails with a complete search).
 """
 
 from __future__ import annotations
+
+import itertools
+
+import sympy
 
 from symequiv.actions.maps import identity_affine
 from symequiv.derivation.normal_form import tails_agree
@@ -107,6 +118,71 @@ def _candidates(network, index):
                    _with_column(following, neuron, [zero] * len(column), moved_bias))
     yield from _duplicate_candidates(layer, following, number)
     yield from _bypass_candidates(layer, following, number)
+    yield from _quadratic_candidates(layer, following, number)
+
+
+def _quadratic_candidates(layer, following, number):
+    if layer.activation.polynomial_degree != 2 or layer.activation.symmetry.homogeneity != 2:
+        return
+    field = layer.field
+    zero = field.zero
+    columns = [_column(following, neuron) for neuron in range(layer.output_dimension)]
+    for first, second in itertools.combinations(range(layer.output_dimension), 2):
+        ratio = _proportion(field, columns[first], columns[second])
+        if ratio is None:
+            continue
+        # Reflection along v: R = I - 2 v v^T D / (v^T D v) keeps z^T D z.
+        for vector in ((field.one, field.one + field.one), (field.one + field.one, field.one)):
+            norm = vector[0] * vector[0] + ratio * vector[1] * vector[1]
+            if norm != zero:
+                break
+        weights = (field.one, ratio)
+        reflection = [[(field.one if row == column else zero)
+                       - (vector[row] * vector[column] * weights[column] * 2) / norm
+                       for column in range(2)] for row in range(2)]
+        rows = [list(layer.rows[first][0]) + [layer.rows[first][1]],
+                list(layer.rows[second][0]) + [layer.rows[second][1]]]
+        mixed = [[reflection[row][0] * a + reflection[row][1] * b
+                  for a, b in zip(rows[0], rows[1])] for row in range(2)]
+        changed = _with_row(layer, first, mixed[0][:-1], mixed[0][-1])
+        changed = _with_row(changed, second, mixed[1][:-1], mixed[1][-1])
+        relation = str(field.to_expr(ratio))
+        magnitude = str(field.to_expr(ratio if field.sign(ratio) > 0 else -ratio))
+        form = (f"z_{first + 1}^2 {'+' if field.sign(ratio) > 0 else '-'} "
+                + ("" if magnitude == "1" else magnitude + " ") + f"z_{second + 1}^2")
+        yield (f"neurons {first + 1} and {second + 1} of layer {number} square their inputs and "
+               f"have proportional outgoing weights (c_{second + 1} = {relation} "
+               f"c_{first + 1}); their rows were mixed by a reflection that keeps "
+               f"{form}", changed, following)
+        return
+
+
+def _proportion(field, first, second):
+    """Return lambda with second = lambda * first (both nonzero), or None."""
+    zero = field.zero
+    pivot = next((index for index, value in enumerate(first) if value != zero), None)
+    if pivot is None:
+        return None
+    ratio = second[pivot] / first[pivot]
+    if ratio == zero or any(b != ratio * a for a, b in zip(first, second)):
+        return None
+    return ratio
+
+
+def polynomial_tails_agree(first, second):
+    r"""Prove that two one-hidden-layer polynomial maps are equal by expanding them.
+
+    ``first`` and ``second`` are ``(hidden, output)`` pairs as in
+    :func:`~symequiv.derivation.normal_form.tails_agree`. Returns True only for
+    a proof; False otherwise (also for non-polynomial activations).
+    """
+    hidden, output = first
+    if hidden.activation is None or hidden.activation.polynomial_degree is None:
+        return False
+    inputs = sympy.symbols(f"h0:{hidden.input_dimension}")
+    left = output.evaluate_symbolic(hidden.evaluate_symbolic(list(inputs)))
+    right = second[1].evaluate_symbolic(second[0].evaluate_symbolic(list(inputs)))
+    return all(sympy.expand(a - b) == 0 for a, b in zip(left, right))
 
 
 def _duplicate_candidates(layer, following, number):
@@ -209,8 +285,9 @@ def find_parameter_witness(network):
         layer = network.layers[index]
         following = network.layers[index + 1]
         for description, new_layer, new_following in _candidates(network, index):
-            if not tails_agree((layer, _affine(following)),
-                               (new_layer, _affine(new_following))):
+            before = (layer, _affine(following))
+            after = (new_layer, _affine(new_following))
+            if not (tails_agree(before, after) or polynomial_tails_agree(before, after)):
                 continue
             candidate = network.with_layer(index + 1, new_layer).with_layer(index + 2,
                                                                              new_following)
@@ -218,8 +295,8 @@ def find_parameter_witness(network):
             if relation.found or not relation.complete:
                 continue
             return ParameterWitness(
-                description + " (the function is unchanged, proved by the normal form of "
-                f"layers {index + 1} and {index + 2})",
+                description + " (the function is unchanged, proved by the normal form or the "
+                f"expansion of layers {index + 1} and {index + 2})",
                 {name: _strings(value) for name, value in
                  candidate.parameter_expressions().items()},
                 f"no k_i in K_i relates it to theta: {relation.failure} "

@@ -125,6 +125,12 @@ class DenseLayer(Layer):
     def is_output(self):
         return self.activation is None
 
+    @property
+    def polynomial_degree(self):
+        if self.activation is None:
+            return 1
+        return self.activation.polynomial_degree
+
     # -- evaluation ----------------------------------------------------------------
 
     @cached_property

@@ -7,11 +7,15 @@ renderers use only this interface:
 * evaluation: exact (:meth:`Layer.evaluate_symbolic`), floating point
   (:meth:`Layer.evaluate_numpy`) and certified intervals
   (:meth:`Layer.evaluate_arb`);
-* how a map acts on the layer: :meth:`Layer.precompose` gives the layer
-  :math:`x \mapsto f_i(A x + t)` and :meth:`Layer.postcompose` the layer
-  :math:`x \mapsto A f_i(x) + t`, both as layers of the same kind; for the first
-  and last layer these give the adjunction that moves the group action onto
-  the parameters;
+* how a map acts on the layer: :meth:`Layer.absorb` rewrites
+  :math:`f_i(A x + t;\ \theta_i)` as :math:`q\, f_i(x;\ \theta'_i)` with new
+  parameters of the same kind and a map :math:`q` on the output, or explains
+  why the layer cannot take the map in. :math:`q` is the identity for
+  *adjunction* and a map such as a token permutation for *generalized
+  adjunction*;
+  :meth:`Layer.postcompose` gives the layer :math:`x \mapsto A f_i(x) + t`.
+  For the first and last layer these moves carry the group action onto the
+  parameters, which is the adjunction step of the theorem;
 * the latent group :math:`K_i` on :math:`V_i` with a matcher:
   :meth:`Layer.match` finds :math:`k \in K_i` with
   :math:`f_i(\,\cdot\,; \theta'_i) = k \circ f_i(\,\cdot\,; \theta_i)` or proves
@@ -27,6 +31,44 @@ from dataclasses import field as dataclass_field
 
 
 @dataclass(frozen=True)
+class Absorption:
+    r"""The result of moving a map on a layer's input onto its parameters.
+
+    When ``layer`` is set, :math:`f(A x + t;\ \theta) = q\, f(x;\ \theta')` for
+    every input :math:`x`, with :math:`\theta'` the parameters of ``layer`` and
+    :math:`q` ``output_map`` (None stands for the identity).
+
+    Attributes
+    ----------
+    layer : Layer or None
+        The layer with parameters :math:`\theta'`, or None when the map cannot
+        be moved onto the parameters.
+    output_map : AffineMap or None
+        :math:`q`, the part of the map that passes through to the output.
+    reason : str
+        Why the map cannot be absorbed, when ``layer`` is None.
+    """
+
+    layer: object
+    output_map: object = None
+    reason: str = ""
+
+    @property
+    def absorbed(self):
+        return self.layer is not None
+
+    @property
+    def strict(self):
+        """True when nothing passes through: the adjunction of the theorem in its plain form."""
+        return self.layer is not None and (self.output_map is None
+                                           or self.output_map.is_identity)
+
+    @classmethod
+    def failed(cls, reason):
+        return cls(None, None, reason)
+
+
+@dataclass(frozen=True)
 class LatentElement:
     r"""An element :math:`k` of a latent group :math:`K_i`.
 
@@ -39,10 +81,14 @@ class LatentElement:
         source neuron :math:`j` (None for a constant neuron matched by value);
         the identity :math:`\sigma(c_j z) = \lambda_j \sigma(z) + \mu_j` links
         it to the latent map.
+    details : dict
+        Layer-specific data that describe the element in the layer's own terms
+        (such as a head permutation and per-head basis changes); not compared.
     """
 
     map: object
     preactivation_scales: tuple | None = None
+    details: dict = dataclass_field(default_factory=dict, compare=False)
 
     def __eq__(self, other):
         return isinstance(other, LatentElement) and self.map == other.map
@@ -138,8 +184,11 @@ class Layer(abc.ABC):
         """Evaluate on a float array of shape ``(batch, input_dimension)``."""
 
     @abc.abstractmethod
-    def evaluate_arb(self, vector):
-        """Evaluate on a list of ``flint.arb`` balls; the result encloses the exact value."""
+    def evaluate_arb(self, vector, substitutions=None):
+        """Evaluate on a list of ``flint.arb`` balls; the result encloses the exact value.
+
+        ``substitutions`` maps free symbols of the parameters to balls.
+        """
 
     @abc.abstractmethod
     def evaluate_symbolic(self, vector):
@@ -147,9 +196,44 @@ class Layer(abc.ABC):
 
     # -- maps acting on the layer ---------------------------------------------
 
-    @abc.abstractmethod
     def precompose(self, affine_map):
-        r"""Return the layer :math:`x \mapsto f(A x + t)` as a layer of the same kind."""
+        r"""Return the layer :math:`x \mapsto f(A x + t)` as a layer of the same kind.
+
+        Returns None when that map is not a layer of this kind, which the
+        default does for every map; :meth:`absorb` then reports that. A layer
+        overrides this or :meth:`absorb`.
+        """
+        return None
+
+    def absorb(self, affine_map):
+        r"""Move a map on the input onto the parameters: :math:`f(Ax + t) = q\, f(x; \theta')`.
+
+        The default uses :meth:`precompose`, so :math:`q` is the identity.
+        Layers whose structure passes part of the map through to the output
+        (token or grid permutations) override this.
+
+        Returns
+        -------
+        Absorption
+        """
+        if affine_map.is_identity:
+            return Absorption(self)
+        layer = self.precompose(affine_map)
+        if layer is None:
+            return Absorption.failed(f"a {self.kind} layer cannot absorb this map on its input")
+        return Absorption(layer)
+
+    def commute(self, affine_map):
+        r"""Return :math:`q` with :math:`f(A x + t;\ \theta) = q\, f(x;\ \theta)` for all theta.
+
+        This is equivariance built into the layer's structure, such as a
+        Deep Sets layer's under permutations of its elements, and it is true
+        whatever the parameters are. Returns None when the layer has no such
+        property for this map; the default knows only the identity.
+        """
+        if affine_map.is_identity:
+            return affine_map
+        return None
 
     @abc.abstractmethod
     def postcompose(self, element):
@@ -180,6 +264,19 @@ class Layer(abc.ABC):
         For an output layer ``element`` is an :class:`AffineMap` on the output space.
         """
 
+    def describe_latent(self, element):
+        """Return text lines that describe a latent element in the layer's own terms, or None.
+
+        Reports print these before the element's matrix; None means the
+        matrix alone describes it.
+        """
+        return None
+
+    @property
+    def polynomial_degree(self):
+        """The degree of the layer as a polynomial map of its input, or None when not polynomial."""
+        return None
+
     def explain_mismatch(self, target, element):
         """Describe where ``target`` differs from ``element`` after ``self``, or return None.
 
@@ -187,9 +284,9 @@ class Layer(abc.ABC):
         """
         return None
 
-    @abc.abstractmethod
     def same_parameters(self, other):
-        """Return True when the two layers have equal parameters."""
+        """Return True when the two layers are of one type and have equal parameters."""
+        return type(other) is type(self) and other.parameters() == self.parameters()
 
     @abc.abstractmethod
     def convert_parameters(self, field, convert):

@@ -20,7 +20,7 @@ give the same constant (every :math:`b \le 0` gives ``relu(b) = 0``).
 A failed match proves that no latent map exists when the activation
 determines its neurons (a non-constant neuron :math:`\sigma(w \cdot x + b)`
 fixes :math:`(w, b)` up to an admissible scale) and every constant neuron is
-compared exactly; otherwise the result says the search was incomplete.
+compared exactly; otherwise the result records that the search was incomplete.
 """
 
 from __future__ import annotations

@@ -7,12 +7,46 @@ and :math:`V_L` the output of the network.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import cached_property
 
 import numpy
 
-from symequiv.errors import ShapeError
+from symequiv.actions.maps import identity_affine
+from symequiv.errors import ShapeError, UnsupportedError
 from symequiv.models.dense import DenseLayer
+
+
+@dataclass(frozen=True)
+class Adjunction:
+    r"""The adjunction step for one group element: :math:`\theta^g` and what passed through.
+
+    When ``network`` is set, it computes
+    :math:`x \mapsto \rho_{out}(g)^{-1} f(\rho_{in}(g)\, x;\ \theta)`, and layer
+    :math:`i` satisfies :math:`f_i(q_{i-1} y;\ \theta_i) = q_i\, f_i(y;\ \theta^g_i)`
+    with :math:`q_0 = \rho_{in}(g)`; ``passthrough`` contains :math:`q_1, \dots, q_{L-1}`
+    (None where :math:`q_i` is the identity).
+
+    Attributes
+    ----------
+    network : Network or None
+        :math:`\theta^g`, or None when the theorem does not apply.
+    passthrough : tuple
+        :math:`q_i` on each hidden space, or None for the identity.
+    reason : str
+        Why the group element could not be moved onto the parameters.
+    layer : int or None
+        The layer (from 1) that could not absorb it.
+    """
+
+    network: object
+    passthrough: tuple = ()
+    reason: str = ""
+    layer: int | None = None
+
+    @property
+    def applies(self):
+        return self.network is not None
 
 
 class Network:
@@ -105,21 +139,69 @@ class Network:
         return len(self.layers) == len(other.layers) and all(
             first.same_parameters(second) for first, second in zip(self.layers, other.layers))
 
+    def adjunction(self, input_map, output_map):
+        r"""Move :math:`\rho_{in}(g)` and :math:`\rho_{out}(g)` onto the parameters.
+
+        This is the adjunction step of the theorem. Each layer in turn absorbs
+        the map on its input (:meth:`Layer.absorb`). Nothing passes through a
+        dense layer, so only the first layer changes. Token or grid
+        permutations pass through attention, tokenwise and convolutional
+        layers to the next layer (generalized adjunction). The last layer then
+        absorbs :math:`\rho_{out}(g)^{-1} q_L`.
+
+        Returns
+        -------
+        Adjunction
+            With ``network`` None when a layer cannot absorb the map, which
+            means the theorem does not apply to this network and group.
+        """
+        layers = []
+        passthrough = []
+        current = input_map
+        for number, layer in enumerate(self.layers, start=1):
+            absorption = layer.absorb(current)
+            if not absorption.absorbed:
+                return Adjunction(None, (), absorption.reason, number)
+            layers.append(absorption.layer)
+            output = absorption.output_map
+            if output is not None and output.is_identity:
+                output = None
+            passthrough.append(output)
+            if output is not None:
+                current = output
+            else:
+                current = identity_affine(self.field, layer.output_dimension)
+        remainder = output_map.inverse()
+        if passthrough[-1] is not None:
+            remainder = remainder.compose(passthrough[-1])
+        last = layers[-1].postcompose(remainder)
+        if last is None:
+            reason = ("the last layer cannot absorb the output action"
+                      + (" combined with the map that passed through the earlier layers"
+                         if passthrough[-1] is not None else ""))
+            return Adjunction(None, (), reason, len(layers))
+        layers[-1] = last
+        return Adjunction(Network(layers), tuple(passthrough[:-1]))
+
     def adjoint(self, input_map, output_map):
         r"""Return :math:`\theta^g` for the maps :math:`\rho_{in}(g)` and :math:`\rho_{out}(g)`.
 
-        :math:`\theta^g` computes :math:`x \mapsto \rho_{out}(g)^{-1} f(\rho_{in}(g) x)`.
-        This is the adjunction step of the theorem: the group element moves
-        from the input and output onto the parameters of the first and last
-        layer, and the middle layers are unchanged.
+        :math:`\theta^g` computes :math:`x \mapsto \rho_{out}(g)^{-1} f(\rho_{in}(g) x)`;
+        see :meth:`adjunction`.
+
+        Raises
+        ------
+        ShapeError
+            When the last layer cannot absorb the output action.
+        UnsupportedError
+            When another layer cannot absorb the map on its input.
         """
-        layers = list(self.layers)
-        layers[0] = layers[0].precompose(input_map)
-        last = layers[-1].postcompose(output_map.inverse())
-        if last is None:
-            raise ShapeError("the last layer cannot absorb the output action")
-        layers[-1] = last
-        return Network(layers)
+        adjunction = self.adjunction(input_map, output_map)
+        if adjunction.applies:
+            return adjunction.network
+        if adjunction.layer == self.depth and "last layer" in adjunction.reason:
+            raise ShapeError(adjunction.reason)
+        raise UnsupportedError(f"layer f_{adjunction.layer}: {adjunction.reason}")
 
     # -- evaluation ------------------------------------------------------------
 
@@ -142,13 +224,23 @@ class Network:
         return values
 
     def hidden_activations(self):
-        return [layer.activation for layer in self.hidden_layers]
+        """Return the activation of each hidden layer (None for a layer that has none)."""
+        return [getattr(layer, "activation", None) for layer in self.hidden_layers]
 
     @cached_property
     def is_polynomial(self):
-        """True when every activation is a polynomial, so the network is a polynomial map."""
-        return all(getattr(layer, "activation", None) is None
-                   or layer.activation.polynomial_degree is not None for layer in self.layers)
+        """True when every layer is a polynomial map, so the network is one."""
+        return all(layer.polynomial_degree is not None for layer in self.layers)
+
+    @property
+    def polynomial_degree(self):
+        """The product of the layers' degrees, or None when some layer is not polynomial."""
+        degree = 1
+        for layer in self.layers:
+            if layer.polynomial_degree is None:
+                return None
+            degree *= layer.polynomial_degree
+        return degree
 
     def parameter_expressions(self):
         r"""Return the parameters as ``{"W1": rows, "b1": entries, ...}`` of sympy expressions."""

@@ -6,14 +6,23 @@ Every property that verification settles (proved or refuted) becomes a claim
 in ``[expect]``, so the claims include those that show the failure. The theory
 is written as TOML, read back with the ordinary loader and verified again. It
 counts as proved only when every claim of the file read back holds.
+
+A proved counterexample also gets a certificate, re-checked at once by the
+independent kernel (:mod:`symequiv.kernel`) and written next to the theory
+file. A kernel rejection withdraws the proof, since the engine and the kernel
+then disagree.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from dataclasses import dataclass
 
+from symequiv import kernel
+from symequiv.certificate import build_certificate, write_certificate
+from symequiv.errors import UnsupportedError
 from symequiv.search.questions import WITNESS_SEED, claims_for
 from symequiv.search.spec import Question
 from symequiv.theory.loader import loads
@@ -44,8 +53,8 @@ class Proof:
         True when every claim holds and the claims show the failure.
     reason : str
         Why the counterexample is not proved, when it is not.
-    certificate : object
-        A kernel certificate, when a ``certify`` function was given.
+    certificate : CertificateCheck or None
+        The kernel's re-check of the certificate; None when not proved.
     """
 
     name: str
@@ -56,6 +65,55 @@ class Proof:
     proved: bool
     reason: str = ""
     certificate: object = None
+
+
+@dataclass(frozen=True)
+class CertificateCheck:
+    """The certificate of a counterexample as the kernel re-checked it.
+
+    Attributes
+    ----------
+    path : str or None
+        Where the certificate was written; None when nothing was written.
+    accepted : bool or None
+        True when the kernel accepted it, False when it rejected it, None when no
+        certificate could be built (``reason`` says why).
+    certified : tuple of str
+        The properties whose verdicts the kernel re-checked from evidence.
+    uncertified : tuple of str
+        The properties recorded without evidence, which the certificate does not prove.
+    reason : str
+        The kernel's message on rejection, or why there is no certificate.
+    """
+
+    path: str | None
+    accepted: bool | None
+    certified: tuple = ()
+    uncertified: tuple = ()
+    reason: str = ""
+
+
+def certify_with_kernel(theory, report, path=None):
+    """Build the certificate of ``theory``, re-check it with the kernel, write it to ``path``.
+
+    Returns
+    -------
+    CertificateCheck
+    """
+    try:
+        data = build_certificate(theory, report)
+    except UnsupportedError as error:
+        return CertificateCheck(None, None, reason=str(error))
+    # The kernel reads what a file would hold, so the data goes through JSON first.
+    try:
+        results = kernel.check(json.loads(json.dumps(data)))
+    except kernel.Rejected as error:
+        return CertificateCheck(None, False, reason=str(error))
+    if path is not None:
+        write_certificate(path, data)
+    certified = tuple(prop for prop, _, checked, _ in results if checked)
+    uncertified = tuple(prop for prop, _, checked, _ in results if not checked)
+    return CertificateCheck(path, True, certified, uncertified)
 
 
 def required_claims(template, report):
@@ -72,7 +130,7 @@ def required_claims(template, report):
     return refuted
 
 
-def prove_counterexample(template, values, number, out_dir=None, original=None, certify=None):
+def prove_counterexample(template, values, number, out_dir=None, original=None):
     r"""Verify the network at ``values``, write its theory file and verify the file.
 
     Parameters
@@ -85,16 +143,11 @@ def prove_counterexample(template, values, number, out_dir=None, original=None, 
         Where to write ``NAME.toml`` once it verifies; None writes nothing.
     original : tuple of Fraction, optional
         The values found before minimization, mentioned in the description.
-    certify : callable, optional
-        ``certify(text, report)`` returning a certificate that a small kernel can
-        re-check.
 
     Returns
     -------
     Proof
     """
-    # NOTE: no certificate kernel ships with this version, so the command line passes
-    # certify=None; the theory file and its re-verification are the proof.
     name = f"{template.name}-counterexample-{number}"
     network = template.instantiate(values)
     report = verify_network(network, template.action, {}, name=name, seed=WITNESS_SEED)
@@ -117,11 +170,17 @@ def prove_counterexample(template, values, number, out_dir=None, original=None, 
         failed = ", ".join(result.property for result in reread.claims if not result.holds)
         return Proof(name, None, text, claims, reread, False,
                      f"the theory file would not verify: {failed}")
+    certificate_path = None
     if path is not None:
         os.makedirs(out_dir, exist_ok=True)
+        certificate_path = path[:-len(".toml")] + ".json"
+    certificate = certify_with_kernel(theory, reread, certificate_path)
+    if certificate.accepted is False:
+        return Proof(name, None, text, claims, reread, False,
+                     f"the kernel rejected its certificate: {certificate.reason}", certificate)
+    if path is not None:
         with open(path, "w", encoding="utf-8") as handle:
             handle.write(text)
-    certificate = certify(text, reread) if certify is not None else None
     return Proof(name, path, text, claims, reread, True, "", certificate)
 
 

@@ -159,7 +159,7 @@ class SearchResult:
 
 
 def run_search(template, executor=None, checkpoint=None, restart=False, out_dir=None,
-               progress=None, chunk_size=CHUNK_SIZE, prove=True, certify=None):
+               progress=None, chunk_size=CHUNK_SIZE, prove=True):
     r"""Search ``template`` for counterexamples to its question.
 
     Parameters
@@ -181,8 +181,6 @@ def run_search(template, executor=None, checkpoint=None, restart=False, out_dir=
         Candidates per chunk; part of a checkpoint's identity.
     prove : bool
         Minimize and prove the counterexamples found.
-    certify : callable, optional
-        Passed to :func:`~symequiv.search.proof.prove_counterexample`.
 
     Returns
     -------
@@ -212,8 +210,7 @@ def run_search(template, executor=None, checkpoint=None, restart=False, out_dir=
         searched = time.monotonic()
         found = coordinator.counterexamples()
         if prove and found:
-            found = _prove(template, executor, coordinator.job, store, state, found, out_dir,
-                           certify)
+            found = _prove(template, executor, coordinator.job, store, state, found, out_dir)
         else:
             found = tuple(FoundCounterexample(index, values, label)
                           for index, values, label in found)
@@ -374,7 +371,7 @@ class _Coordinator:
         return [entry for record in self.merged for entry in record.counterexamples]
 
 
-def _prove(template, executor, job, store, state, found, out_dir, certify):
+def _prove(template, executor, job, store, state, found, out_dir):
     """Minimize the first counterexamples on the executor, then prove them in order."""
     stop_after = template.settings.stop_after
     minimized = {}
@@ -410,6 +407,6 @@ def _prove(template, executor, job, store, state, found, out_dir, certify):
             continue
         number = len(numbers) + 1
         numbers[key] = number
-        proof = prove_counterexample(template, smaller.values, number, out_dir, values, certify)
+        proof = prove_counterexample(template, smaller.values, number, out_dir, values)
         results.append(FoundCounterexample(index, values, label, smaller, proof, number))
     return tuple(results)

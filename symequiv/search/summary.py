@@ -122,7 +122,27 @@ def _format_counterexample(found, template):
         verdict = claim.verdict
         lines.append(f"      {claim.property} = {str(claim.expected).lower()}: "
                      f"{verdict.status.value} by {verdict.method}")
+    lines.append(f"    certificate: {_certificate_line(proof.certificate)}")
     return lines
+
+
+def _certificate_line(check):
+    if check is None or check.accepted is None:
+        return f"none ({check.reason if check is not None else 'not built'})"
+    where = check.path or "built"
+    total = len(check.certified) + len(check.uncertified)
+    line = (f"{where} accepted by the kernel; {len(check.certified)} of {total} verdicts "
+            "re-checked")
+    if check.uncertified:
+        line += f" (not certified: {', '.join(check.uncertified)})"
+    return line
+
+
+def _certificate_to_dict(check):
+    if check is None:
+        return None
+    return {"path": check.path, "accepted": check.accepted, "certified": list(check.certified),
+            "uncertified": list(check.uncertified), "reason": check.reason}
 
 
 def search_result_to_dict(result, template):
@@ -171,5 +191,6 @@ def _counterexample_to_dict(found, template):
     if found.proof is not None:
         data["proof"] = {"name": found.proof.name, "path": found.proof.path,
                          "proved": found.proof.proved, "reason": found.proof.reason,
-                         "claims": dict(found.proof.claims)}
+                         "claims": dict(found.proof.claims),
+                         "certificate": _certificate_to_dict(found.proof.certificate)}
     return data

@@ -1,4 +1,8 @@
-"""The ``[parameters]`` table: exact weights and biases, and the field that holds them."""
+"""The ``[parameters]`` table: exact weights and biases, and the field that holds them.
+
+A table with ``file`` names a weights file instead; :mod:`~symequiv.theory.weights_section`
+reads it.
+"""
 
 from __future__ import annotations
 
@@ -13,9 +17,15 @@ from symequiv.exact.parser import parse_number
 
 def read_parameters(context, table, model):
     if "file" in table:
-        raise context.error("parameters.file", "weights files need the numeric fallback, "
-                            "which this version of symequiv does not include; give exact "
-                            "values instead", table["file"])
+        if "specs" in model:
+            raise context.error("parameters.file", "weights files are read for multilayer "
+                                "perceptrons only; give the parameters of other layer kinds "
+                                "as exact values", table["file"])
+        from symequiv.theory.weights_section import read_weights_table
+
+        return read_weights_table(context, table, model)
+    if "specs" in model:
+        return _read_layer_parameters(context, table, model["specs"])
     widths = model["widths"]
     layers = len(widths) - 1
     expected = {}
@@ -119,3 +129,45 @@ def convert_number(field, entry):
     if isinstance(entry, sympy.Rational) and field.is_rational:
         return field.domain(int(entry.p)) / field.domain(int(entry.q))
     return field.convert(entry)
+
+
+def _read_layer_parameters(context, table, specs):
+    """Read the parameters of a model given as layer specs, named by :meth:`LayerSpec.shapes`."""
+    expected = {}
+    for spec in specs:
+        for name, (shape, what) in spec.shapes().items():
+            expected[name] = (shape, what, spec)
+    extra = sorted(set(table) - set(expected))
+    if extra:
+        raise context.error("parameters", f"unknown parameter(s) {extra}; expected "
+                            f"{list(expected)}", extra)
+    values = {}
+    for name, (shape, what, spec) in expected.items():
+        key = f"parameters.{name}"
+        where = f"{spec.description}, {what}"
+        if name not in table:
+            raise context.error(key, f"missing; expected {_shape_text(shape)} numbers ({where})")
+        values[name] = _read_nested(context, table[name], shape, key, where)
+    return values
+
+
+def _shape_text(shape):
+    return " x ".join(str(size) for size in shape)
+
+
+def _read_nested(context, value, shape, key, where):
+    if len(shape) == 1:
+        if not isinstance(value, list) or len(value) != shape[0] or any(
+                isinstance(entry, list) for entry in value):
+            count = len(value) if isinstance(value, list) else type(value).__name__
+            raise context.error(key, f"expected a list of {shape[0]} numbers ({where}), got "
+                                f"{count}", value, kind=ShapeError)
+        return [read_number(context, entry, f"{key}[{index}]")
+                for index, entry in enumerate(value)]
+    if not isinstance(value, list) or len(value) != shape[0]:
+        count = len(value) if isinstance(value, list) else type(value).__name__
+        raise context.error(key, f"expected {_shape_text(shape)} numbers, a list of "
+                            f"{shape[0]} at this level ({where}), got {count}", value,
+                            kind=ShapeError)
+    return [_read_nested(context, item, shape[1:], f"{key}[{index}]", where)
+            for index, item in enumerate(value)]

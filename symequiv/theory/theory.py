@@ -33,6 +33,7 @@ class Theory:
     >>> theory = symequiv.load("theories/tanh-swap.toml")  # doctest: +SKIP
     >>> theory.derive().derived  # doctest: +SKIP
     True
+    >>> symequiv.check(theory.certificate())  # doctest: +SKIP
     """
 
     name: str
@@ -55,7 +56,41 @@ class Theory:
         r"""Return the reparameterization :math:`\theta^*` with the steps that produced it."""
         return reduce_network(self.network)
 
-    def verify(self, seed=0):
-        """Check every claim; returns a :class:`~symequiv.verification.Report`."""
+    def verify(self, seed=0, strict=False, tolerance=None):
+        """Check every claim; returns a :class:`~symequiv.verification.Report`.
+
+        ``tolerance`` applies to float parameters only and is ignored here.
+        """
         return verify_network(self.network, self.action, self.expectations, name=self.name,
-                              source=self.source, seed=seed)
+                              source=self.source, seed=seed, strict=strict)
+
+    def certificate(self, report=None):
+        """Return the certificate (JSON-ready data) that ``symequiv.check`` re-checks.
+
+        ``report`` is ``self.verify()``, computed when omitted.
+        """
+        from symequiv.certificate import build_certificate
+
+        return build_certificate(self, report)
+
+    def latex(self, standalone=True, report=None):
+        r"""Return the derivation as a LaTeX document, or a fragment to ``\input``."""
+        from symequiv.latex import derivation_latex
+
+        return derivation_latex(self, report, standalone=standalone)
+
+    def lean(self, report=None):
+        """Return the layerwise equivariance statements as the text of a Lean 4 file."""
+        from symequiv.lean import lean_statements
+
+        return lean_statements(self, report)
+
+    def _repr_markdown_(self):
+        from symequiv.latex.notebook import theory_markdown
+
+        return theory_markdown(self)
+
+    def _repr_latex_(self):
+        from symequiv.latex.notebook import theory_latex
+
+        return theory_latex(self)

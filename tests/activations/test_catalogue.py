@@ -63,8 +63,10 @@ CATALOGUE = [
                  (-1, 0, 0), 3, id="power-3"),
     pytest.param({"power": 1}, "identity", ScaleSet.AFFINE, "the affine group of R^3",
                  None, None, id="power-1"),
-    pytest.param({"expression": "t^3 + t"}, "expression(t^3 + t)", ScaleSet.ONE,
-                 "permutations of 3 coordinates", None, None, id="expression"),
+    pytest.param({"expression": "t^3 + t"}, "expression(t^3 + t)", ScaleSet.SIGN,
+                 "signed permutations of 3 coordinates", (-1, 0, 0), None, id="expression"),
+    pytest.param({"expression": "exp(t)"}, "expression(exp(t))", ScaleSet.ONE,
+                 "permutations of 3 coordinates", None, None, id="expression-no-identity"),
 ]
 
 SPECS = [pytest.param(case.values[0], id=case.id) for case in CATALOGUE]
@@ -381,7 +383,7 @@ def test_expression_with_max_has_interval_form():
 
     assert below.contains(0)
     assert above.contains(flint.arb(flint.fmpq(3, 2)))
-    assert activation.symmetry.scale_set is ScaleSet.ONE
+    assert activation.symmetry.scale_set is ScaleSet.POSITIVE
 
 
 # -- parsing theory-file specs -----------------------------------------------------------

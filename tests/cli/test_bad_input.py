@@ -57,7 +57,7 @@ def assert_one_error_line(result, path, key, phrase):
                  id="integer-5000-digits"),
     pytest.param([(W1 + "\n" + B1 + "\nW2 = [[1, 2, 3, -1], [2, 1, -1, 3]]\nb2 = [1, 1]",
                    'file = "weights.npz"')], "parameters.file",
-                 "weights files need the numeric fallback", id="weights-file"),
+                 "weights.npz: cannot read the weights file: it does not exist", id="weights-file"),
 ])
 def test_verify_bad_file_prints_one_line(tmp_path, replacements, key, phrase):
     path = edited_theory(tmp_path, "tanh-swap", replacements, "bad.toml")
@@ -191,3 +191,18 @@ def test_version_option():
 
     assert result.returncode == 0
     assert result.stdout == "symequiv 0.1.0\n"
+
+
+def test_bad_layers_list_is_one_line_with_status_2(tmp_path):
+    path = tmp_path / "bad-layers.toml"
+    path.write_text(
+        '[theory]\nname = "bad"\n[group]\ngenerators = ["s"]\n[group.input]\ns = "trivial"\n'
+        '[group.output]\ns = "trivial"\n[model]\nlayers = [{ kind = "attention", tokens = 1, '
+        'features = 2, heads = 1 }]\n[parameters]\n', encoding="utf-8")
+
+    result = run_symequiv("verify", path)
+
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr == (f"symequiv: error: {path}: model.layers[0].tokens: expected an "
+                             "integer from 2 to 65536\n")

@@ -137,3 +137,91 @@ def test_sigmoid_latent_action_is_affine(capsys):
     assert rho["images"] == [0, 2, 1]
     assert rho["scales"] == ["-1", "-1", "-1"]
     assert rho["translation"] == ["1", "1", "1"]
+
+
+def test_attention_swap_prints_tokens_and_heads(capsys):
+    path = THEORIES / "attention-reversal-swaps-heads.toml"
+
+    status, out, err = run_in_process(capsys, "derive", path)
+
+    assert status == 0
+    assert err == ""
+    lines = out.splitlines()
+    assert lines[2] == ("network: widths [6, 6, 3], layers attention (2 heads, positional "
+                        "score biases), tokenwise affine")
+    start = lines.index("    rho_1(r) =")
+    assert lines[start + 1:start + 5] == [
+        "      tokens: permutation (1 3)",
+        "      heads: permutation (1 2)",
+        "      head 1 -> head 2, basis change A_1:",
+        "        permutation ()",
+    ]
+
+
+def test_attention_json_carries_summary(capsys):
+    path = THEORIES / "attention-reversal-swaps-heads.toml"
+
+    status, out, _ = run_in_process(capsys, "derive", "--json", path)
+
+    assert status == 0
+    action = json.loads(out)["derivation"]["layers"][0]["latent_actions"]["r"]
+    assert action["summary"][:2] == ["tokens: permutation (1 3)", "heads: permutation (1 2)"]
+    assert action["images"] == [5, 4, 3, 2, 1, 0]
+
+
+def test_deepsets_permutation_says_theorem_does_not_apply(capsys):
+    path = THEORIES / "deepsets-permutation.toml"
+
+    status, out, err = run_in_process(capsys, "derive", path)
+
+    assert status == 1
+    assert err == ""
+    lines = out.splitlines()
+    assert lines[3] == "derivation at theta: theorem does not apply"
+    assert lines[4].startswith("  the theorem does not apply: adjunction fails for the generator "
+                               "s at layer f_1: a Deep Sets layer commutes with every permutation")
+def test_latex_options_write_files(capsys, tmp_path):
+    document, body = tmp_path / "d.tex", tmp_path / "b.tex"
+
+    status, out, err = run_in_process(capsys, "derive", THEORIES / "tanh-swap.toml",
+                                      "--latex", document, "--latex-body", body)
+
+    assert status == 0, err
+    assert out.splitlines()[-2:] == [f"LaTeX document written to {document}",
+                                     f"LaTeX fragment written to {body}"]
+    assert document.read_text().startswith("\\documentclass")
+    assert body.read_text().startswith("% The derivation of tanh-swap")
+
+
+def test_lean_option_writes_file(capsys, tmp_path):
+    path = tmp_path / "out.lean"
+
+    status, out, _ = run_in_process(capsys, "derive", THEORIES / "linear-swap.toml",
+                                    "--lean", path)
+
+    assert status == 0
+    assert out.splitlines()[-1] == f"Lean statements written to {path}"
+    assert "namespace Symequiv.LinearSwap" in path.read_text()
+
+
+def test_unwritable_output_exits_2(capsys, tmp_path):
+    target = tmp_path / "missing" / "out.tex"
+
+    status, out, err = run_in_process(capsys, "derive", THEORIES / "tanh-swap.toml",
+                                      "--latex", target)
+
+    assert status == 2
+    assert out == ""
+    assert err == f"symequiv: error: {target}: cannot write the LaTeX file: No such file or " \
+                  "directory\n"
+
+
+def test_lean_of_irrational_theory_exits_2(capsys, tmp_path):
+    source = tmp_path / "radical.toml"
+    source.write_text((THEORIES / "tanh-swap.toml").read_text().replace(
+        'b1 = ["1/2", "1/2", -1, -1]', 'b1 = ["sqrt(2)", "sqrt(2)", -1, -1]'))
+
+    status, _, err = run_in_process(capsys, "derive", source, "--lean", tmp_path / "x.lean")
+
+    assert status == 2
+    assert err.startswith("symequiv: error: Lean export needs rational numbers or free symbols")

@@ -63,6 +63,8 @@ def test_json_output(tmp_path):
     first = data["counterexamples"][0]
     assert first["proof"]["proved"] is True
     assert first["proof"]["claims"]["layerwise_after_reparameterization"] is False
+    assert first["proof"]["certificate"]["accepted"] is True
+    assert first["proof"]["certificate"]["certified"] == ["layerwise_equivariant"]
     assert set(first["values"]) == {"a", "b", "c", "d", "p", "q", "r"}
 
 
@@ -142,6 +144,7 @@ def comparable(stdout):
     for found in data["counterexamples"]:
         if found["proof"] is not None:
             found["proof"].pop("path")
+            found["proof"]["certificate"].pop("path")
     return data
 
 

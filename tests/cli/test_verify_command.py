@@ -85,7 +85,10 @@ def test_undecided_claim_fails_with_status_1(tmp_path, capsys):
     status, out, _ = run_in_process(capsys, "verify", path)
 
     assert status == 1
-    assert "  [FAIL] identifiable = true: unknown" in out.splitlines()
+    assert ("  [FAIL] identifiable = true: unknown by deep ReLU or GELU networks"
+            in out.splitlines())
+    assert "         conditional on: results that need identifiability, such as the " \
+        "theorem's conclusion for this network, hold only if it is identifiable" in out.splitlines()
 
 
 def test_unclaimed_property_is_reported_as_info(capsys):
@@ -251,3 +254,18 @@ def test_theory_with_radicals_verifies(tmp_path):
     assert "Traceback" not in result.stderr
     assert result.returncode == 0, result.stdout + result.stderr
     assert "  4 of 4 claims hold" in result.stdout.splitlines()
+
+
+def test_deepsets_permutation_report(capsys):
+    path = THEORIES / "deepsets-permutation.toml"
+
+    status, out, err = run_in_process(capsys, "verify", path)
+
+    assert status == 0
+    assert err == ""
+    lines = out.splitlines()
+    assert "  [ok]   end_to_end_equivariant = true: proved by built-in equivariance" in lines
+    assert ("  [info] layerwise_equivariant (not claimed): unknown by adjunction check"
+            in lines)
+    index = lines.index("  [info] layerwise_equivariant (not claimed): unknown by adjunction check")
+    assert lines[index + 1].startswith("         the theorem does not apply: adjunction fails")

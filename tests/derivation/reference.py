@@ -20,7 +20,15 @@ import sympy
 import symequiv
 
 THEORIES = pathlib.Path(__file__).resolve().parents[2] / "theories"
-BUNDLED = sorted(path.stem for path in THEORIES.glob("*.toml"))
+# The exact bundled theories: a theory whose [parameters] name a weights file is
+# checked numerically and has no derivation.
+BUNDLED = sorted(path.stem for path in THEORIES.glob("*.toml")
+                 if not re.search(r"^file\s*=", path.read_text(encoding="utf-8"), re.MULTILINE))
+# Theories whose network is an MLP ([model] without another architecture or a layers list).
+BUNDLED_MLP = [name for name in BUNDLED
+               if not re.search(r'^(architecture = "(attention|conv|deepsets)"|layers = )',
+                                (THEORIES / f"{name}.toml").read_text(encoding="utf-8"),
+                                re.MULTILINE)]
 
 _BALL = re.compile(r"^\[(?P<mid>\S+) \+/- (?P<radius>\S+)\]$")
 
@@ -112,8 +120,12 @@ def is_exactly_computable(network):
     ground = domain.domain if (domain.is_FractionField or domain.is_PolynomialRing) else domain
     if not (ground.is_QQ or ground.is_ZZ):
         return False
-    return all(layer.activation is None or _exact_activation(layer.activation.name) is not None
-               for layer in network.layers)
+    for layer in network.layers:
+        if layer.kind == "attention":
+            return False
+        if layer.activation is not None and _exact_activation(layer.activation.name) is None:
+            return False
+    return True
 
 
 # -- networks and maps ---------------------------------------------------------------
@@ -138,19 +150,25 @@ class ReferenceNetwork:
                   for symbol in network.field.symbols if substitutions
                   and str(symbol) in substitutions}
         convert = to_fraction if exact else to_mpf
+
+        def numbers(value):
+            if isinstance(value, list):
+                return [numbers(item) for item in value]
+            return convert(sympy.sympify(value).subs(values))
+
         expressions = network.parameter_expressions()
         self.exact = exact
         self.layers = []
         for index, layer in enumerate(network.layers, start=1):
-            weights = [[convert(sympy.sympify(entry).subs(values)) for entry in row]
-                       for row in expressions[f"W{index}"]]
-            bias = [convert(sympy.sympify(entry).subs(values))
-                    for entry in expressions[f"b{index}"]]
+            parameters = {name[:-len(str(index))]: numbers(value)
+                          for name, value in expressions.items()
+                          if name.endswith(str(index)) and name[:-len(str(index))]
+                          and not name[:-len(str(index))][-1].isdigit()}
             activation = None
-            if layer.activation is not None:
+            if getattr(layer, "activation", None) is not None:
                 name = layer.activation.name
                 activation = _exact_activation(name) if exact else _mp_activation(name)
-            self.layers.append((weights, bias, activation))
+            self.layers.append(_ReferenceLayer(layer, parameters, activation))
 
     def _number(self, value):
         if self.exact:
@@ -159,18 +177,115 @@ class ReferenceNetwork:
 
     def layer(self, index, vector):
         """Evaluate :math:`f_i` (``index`` from 1) at ``vector``."""
-        weights, bias, activation = self.layers[index - 1]
-        outputs = []
-        for row, offset in zip(weights, bias):
-            total = offset + sum(weight * value for weight, value in zip(row, vector))
-            outputs.append(total if activation is None else activation(total))
-        return outputs
+        return self.layers[index - 1](vector, self.exact)
 
     def __call__(self, vector):
         values = [self._number(value) for value in vector]
         for index in range(1, len(self.layers) + 1):
             values = self.layer(index, values)
         return values
+
+
+def _affine_rows(weights, bias, vector, activation):
+    outputs = []
+    for row, offset in zip(weights, bias):
+        total = offset + sum(weight * value for weight, value in zip(row, vector))
+        outputs.append(total if activation is None else activation(total))
+    return outputs
+
+
+class _ReferenceLayer:
+    """One layer of any kind, evaluated from its textbook formula on plain numbers."""
+
+    def __init__(self, layer, parameters, activation):
+        self.kind = layer.kind
+        self.layer = layer
+        self.parameters = parameters
+        self.activation = activation
+
+    def __call__(self, vector, exact):
+        kind = self.kind
+        parameters = self.parameters
+        if kind == "dense":
+            return _affine_rows(parameters["W"], parameters["b"], vector, self.activation)
+        if kind in ("tokenwise", "deepsets"):
+            return self._per_token(vector, kind == "deepsets")
+        if kind == "conv":
+            return self._conv(vector)
+        if kind == "attention":
+            return self._attention(vector)
+        raise KeyError(f"no reference formula for {kind} layers")
+
+    def _tokens(self, vector, size):
+        return [list(vector[index * size:(index + 1) * size])
+                for index in range(len(vector) // size)]
+
+    def _per_token(self, vector, pooled):
+        weights = self.parameters["W"]
+        bias = self.parameters["b"]
+        tokens = self._tokens(vector, len(weights[0]))
+        total = [sum(token[column] for token in tokens) for column in range(len(weights[0]))]
+        outputs = []
+        for token in tokens:
+            for row, offset, index in zip(weights, bias, range(len(weights))):
+                value = offset + sum(weight * entry for weight, entry in zip(row, token))
+                if pooled:
+                    value += sum(weight * entry for weight, entry in
+                                 zip(self.parameters["Wpool"][index], total))
+                outputs.append(value if self.activation is None else self.activation(value))
+        return outputs
+
+    def _conv(self, vector):
+        layer = self.layer
+        kernel = self.parameters["K"]
+        bias = self.parameters["b"]
+        height, width = layer.height, layer.width
+        middle = (len(kernel[0][0]) - 1) // 2
+        outputs = []
+        for out_channel, channel_kernel in enumerate(kernel):
+            for row in range(height):
+                for column in range(width):
+                    total = bias[out_channel]
+                    for in_channel, plane in enumerate(channel_kernel):
+                        for a, kernel_row in enumerate(plane):
+                            for b, weight in enumerate(kernel_row):
+                                r, c = row + a - middle, column + b - middle
+                                if layer.padding == "circular":
+                                    r, c = r % height, c % width
+                                elif not (0 <= r < height and 0 <= c < width):
+                                    continue
+                                total += weight * vector[in_channel * height * width
+                                                         + r * width + c]
+                    outputs.append(total if self.activation is None else self.activation(total))
+        return outputs
+
+    def _attention(self, vector):
+        layer = self.layer
+        parameters = self.parameters
+        tokens = self._tokens(vector, layer.features)
+        if "E" in parameters:
+            tokens = [[value + shift for value, shift in zip(token, encoding)]
+                      for token, encoding in zip(tokens, parameters["E"])]
+
+        def apply(matrix, token):
+            return [sum(entry * value for entry, value in zip(row, token)) for row in matrix]
+
+        outputs = [[] for _ in tokens]
+        for head in range(layer.heads):
+            queries = [apply(parameters["WQ"][head], token) for token in tokens]
+            keys = [apply(parameters["WK"][head], token) for token in tokens]
+            values = [apply(parameters["WV"][head], token) for token in tokens]
+            for row, query in enumerate(queries):
+                scores = [sum(a * b for a, b in zip(query, key)) for key in keys]
+                if "S" in parameters:
+                    biases = parameters["S"][head][row]
+                    scores = [score + bias for score, bias in zip(scores, biases)]
+                weights = [mpmath.exp(score) for score in scores]
+                total = sum(weights)
+                for coordinate in range(layer.value_dimension):
+                    outputs[row].append(sum(weight * value[coordinate] for weight, value
+                                            in zip(weights, values)) / total)
+        return [value for token in outputs for value in token]
 
 
 def map_matrix(affine_map, exact=False, substitutions=None):

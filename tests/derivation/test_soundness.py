@@ -23,7 +23,7 @@ from symequiv.derivation.engine import derive
 from symequiv.verdicts import InputWitness, Status
 from tests.derivation.constructions import OCTAGON
 from tests.derivation.reference import (
-    BUNDLED,
+    BUNDLED_MLP,
     assert_certified_witness,
     equivariance_gap,
     is_exactly_computable,
@@ -155,7 +155,7 @@ def _derived_theory(name):
 
 
 @pytest.mark.parametrize("seed", range(3), ids=lambda seed: f"seed{seed}")
-@pytest.mark.parametrize("name", BUNDLED)
+@pytest.mark.parametrize("name", BUNDLED_MLP)
 def test_perturbed_parameter_is_refuted(name, seed):
     """Seeded single-entry perturbations of a derived theory are refuted with checked witnesses."""
     theory, derivation = _derived_theory(name)
@@ -169,7 +169,7 @@ def test_perturbed_parameter_is_refuted(name, seed):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("name", BUNDLED)
+@pytest.mark.parametrize("name", BUNDLED_MLP)
 def test_every_entry_perturbation_refuted(name):
     """Every entry, both step sizes: no perturbation outside the stated reasons stays derived."""
     theory, derivation = _derived_theory(name)

@@ -6,6 +6,7 @@ import pytest
 
 from symequiv.identifiability.criteria import (
     SUSSMANN,
+    SUSSMANN_SIGMOID,
     linear_rank,
     sussmann,
     sussmann_conditions,
@@ -16,11 +17,20 @@ from tests.identifiability.networks import load_bundled, small_network
 
 RANK = "rank criterion for linear networks"
 SECOND = "second parameter"
-RELU_OPEN = ("identifiability of ReLU networks is open in general (only generic results are "
-             "known), and symequiv does not assume it; no witness of non-identifiability was "
-             "found")
-NO_CRITERION = ("no identifiability criterion applies to these activations, and no witness of "
-                "non-identifiability was found")
+DEEP_RELU = ("no criterion decides identifiability of deep relu networks, and linear bypasses "
+             "make many of them non-identifiable; no witness of non-identifiability was found")
+RELU_PROVED = ("one hidden relu layer satisfying (G1)-(G4): the parameters are determined up to "
+               "unique positive scales and a permutation")
+LEAKY_OPEN = ("the one-hidden-layer bypass criterion does not apply ((G3) neurons 1 and 2 have "
+              "rows equal up to a nonzero factor; (G4) the neurons {1, 2} have sum of c_j w_j^T "
+              "equal to 0), and no witness of non-identifiability was found")
+FIBER_PROVED = ("after normalizing every neuron's row (first nonzero entry 1), the real fiber "
+                "has exactly the 2 points of the K-orbit, counted in 16 cases by Groebner bases "
+                "over Q and Hermite's trace form; each is reached by a unique k")
+SIGMOID_PROVED = ("one hidden sigmoid layer with (i) nonzero outgoing weights, (ii) nonzero "
+                  "incoming weights and (iii) no two neurons equal up to sign: the tanh network "
+                  "it equals is irreducible, so its parameters are determined up to a unique "
+                  "signed permutation acting affinely (a flip sends h to 1 - h)")
 SUSSMANN_PROVED = ("one hidden tanh layer with (i) nonzero outgoing weights, (ii) nonzero "
                    "incoming weights and (iii) no two neurons equal up to sign: the network is "
                    "irreducible, so its parameters are determined up to a unique signed "
@@ -35,13 +45,12 @@ SUSSMANN_PROVED = ("one hidden tanh layer with (i) nonzero outgoing weights, (ii
     ("dihedral-image", Status.PROVED, SUSSMANN, SUSSMANN_PROVED),
     ("linear-swap", Status.PROVED, RANK,
      "every hidden width equals the rank 2 of the end-to-end linear map"),
-    ("relu-cyclic", Status.UNKNOWN, "none", RELU_OPEN),
-    ("relu-positive-scale", Status.UNKNOWN, "none", RELU_OPEN),
-    ("leaky-relu-swap", Status.UNKNOWN, "none", RELU_OPEN),
-    ("cubic-monomial", Status.UNKNOWN, "none", NO_CRITERION),
-    ("cubic-not-equivariant", Status.UNKNOWN, "none", NO_CRITERION),
-    ("square-invariant", Status.UNKNOWN, "none", NO_CRITERION),
-    ("sigmoid-affine-flip", Status.UNKNOWN, "none", NO_CRITERION),
+    ("relu-cyclic", Status.UNKNOWN, "deep ReLU or GELU networks", DEEP_RELU),
+    ("relu-positive-scale", Status.PROVED, "one-hidden-layer bypass criterion", RELU_PROVED),
+    ("leaky-relu-swap", Status.UNKNOWN, "none", LEAKY_OPEN),
+    ("cubic-monomial", Status.PROVED, "exact fiber (Groebner basis)", FIBER_PROVED),
+    ("cubic-not-equivariant", Status.PROVED, "exact fiber (Groebner basis)", FIBER_PROVED),
+    ("sigmoid-affine-flip", Status.PROVED, SUSSMANN_SIGMOID, SIGMOID_PROVED),
 ])
 def test_bundled_theory_without_witness(name, status, method, reason):
     verdict = decide_identifiability(load_bundled(name).network)
@@ -61,6 +70,9 @@ def test_bundled_theory_without_witness(name, status, method, reason):
                          "weights do not affect f; incoming weights set to 0"),
     ("sigmoid-opposite-duplicate", "neurons 1 and 4 of layer 1 are duplicates (h_4 = 1 - h_1); "
                                    "merged into neuron 1"),
+    ("square-invariant", "neurons 1 and 2 of layer 1 square their inputs and have proportional "
+                         "outgoing weights (c_2 = -2 c_1); their rows were mixed by a reflection "
+                         "that keeps z_1^2 - 2 z_2^2"),
 ])
 def test_bundled_theory_refuted_by_second_parameter(name, description):
     verdict = decide_identifiability(load_bundled(name).network)
@@ -159,8 +171,9 @@ def test_deep_tanh_network_is_unknown():
     verdict = decide_identifiability(network)
 
     assert verdict.status is Status.UNKNOWN
-    assert verdict.reason == ("no criterion for tanh networks with more than one hidden layer "
-                              "is implemented, and no witness of non-identifiability was found")
+    assert verdict.reason == ("Fefferman's genericity conditions fail, no other criterion for "
+                              "tanh networks with more than one hidden layer is implemented, and "
+                              "no witness of non-identifiability was found")
 
 
 # -- linear networks -------------------------------------------------------------------------------

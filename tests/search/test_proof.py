@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 from symequiv.search.proof import counterexample_text, prove_counterexample
@@ -65,3 +66,34 @@ def test_point_that_is_no_counterexample_is_not_proved(tmp_path):
                             "(it is proved)")
     assert proof.path is None
     assert not list(tmp_path.iterdir())
+
+
+def test_proof_writes_a_certificate_the_kernel_accepts(tmp_path):
+    proof = prove_counterexample(template(GELU_PAIR), BYPASS, 1, tmp_path)
+
+    check = proof.certificate
+    assert check.accepted is True
+    assert check.path == str(tmp_path / "gelu-pair-counterexample-1.json")
+    assert check.certified == ("layerwise_equivariant",)
+    assert check.uncertified == ("end_to_end_equivariant", "identifiable",
+                                 "layerwise_after_reparameterization")
+    result = run_symequiv("check", check.path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "accepted by the kernel; 1 of 4 verdicts re-checked" in result.stdout
+
+
+def test_tampered_counterexample_certificate_is_rejected(tmp_path):
+    proof = prove_counterexample(template(GELU_PAIR), BYPASS, 1, tmp_path)
+    path = tmp_path / "gelu-pair-counterexample-1.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    # With b1 = (-1, -1) the rows (w, b) are (-1, -1) and (1, -1); negating the input
+    # swaps them, so the first-layer mismatch that refutes layerwise equivariance fails.
+    assert data["network"]["parameters"]["b1"] == ["1", "-1"]
+    data["network"]["parameters"]["b1"] = ["-1", "-1"]
+    path.write_text(json.dumps(data), encoding="utf-8")
+
+    result = run_symequiv("check", path)
+
+    assert proof.proved
+    assert result.returncode == 1
+    assert result.stderr.startswith(f"symequiv: rejected: {path}: ")

@@ -26,6 +26,7 @@ def comparable(result, family):
     for found in data["counterexamples"]:
         if found["proof"] is not None:
             found["proof"].pop("path")
+            found["proof"]["certificate"].pop("path")
     return data
 
 

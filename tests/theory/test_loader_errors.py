@@ -202,7 +202,8 @@ def test_unknown_architecture():
     text = edit(ACTIVATION, ACTIVATION + '\narchitecture = "cnn"')
 
     assert_rejected(text, TheoryError, "model.architecture",
-                    exactly("model.architecture: unknown architecture 'cnn'; expected \"mlp\""))
+                    exactly("model.architecture: unknown architecture 'cnn'; expected one of "
+                            "['mlp', 'attention', 'conv', 'deepsets'] or a layers list"))
 
 
 @pytest.mark.parametrize("text, key, message", [
@@ -302,15 +303,15 @@ def test_bias_given_when_bias_false():
                             "false); expected ['W1', 'W2']"))
 
 
-def test_weights_file_is_rejected_as_unsupported():
+def test_weights_file_that_does_not_exist(tmp_path):
+    source = tmp_path / "bad.toml"
     text = edit(PARAMETERS, 'file = "weights.npz"\n')
 
-    with pytest.raises(InputError, match=r"^bad\.toml: parameters\.file: weights files need "
-                                         r"the numeric fallback, which this version of "
-                                         r"symequiv does not include; give exact values "
-                                         r"instead$") as info:
-        symequiv.loads(text, source="bad.toml")
-    assert info.value.source == "bad.toml"
+    with pytest.raises(InputError, match=r"bad\.toml: parameters\.file: .*weights\.npz: cannot "
+                                         r"read the weights file: it does not exist$") as info:
+        symequiv.loads(text, source=str(source))
+    assert info.value.source == str(source)
+    assert info.value.key == "parameters.file"
 
 
 # -- the group -------------------------------------------------------------------------------------

@@ -1,0 +1,50 @@
+"""``symequiv check CERT.json``: re-check a certificate with the independent kernel."""
+
+from __future__ import annotations
+
+import sys
+
+from symequiv import kernel
+from symequiv.cli.common import print_json
+
+
+def add_parser(subparsers):
+    parser = subparsers.add_parser(
+        "check", help="re-check a certificate with the small independent kernel",
+        description="Re-check every verdict that a certificate (written by symequiv derive "
+        "--certificate) holds evidence for, with exact arithmetic and without the derivation "
+        "engine. Exit 0 when the certificate is accepted, 1 when a check fails or the kernel "
+        "cannot re-check a case, 2 when the file is not a readable certificate.")
+    parser.add_argument("file", metavar="CERT.json", help="a certificate file (JSON)")
+    parser.add_argument("--json", action="store_true", help="print the result as JSON")
+    parser.set_defaults(run=run)
+
+
+def run(arguments):
+    path = arguments.file
+    try:
+        data = kernel.read(path)
+        results = kernel.check(data)
+    except kernel.Malformed as error:
+        print(f"symequiv: error: {path}: {error}", file=sys.stderr)
+        return 2
+    except kernel.Rejected as error:
+        kind = "unsupported" if isinstance(error, kernel.Unsupported) else "rejected"
+        print(f"symequiv: {kind}: {path}: {error}", file=sys.stderr)
+        return 1
+    name = (data.get("theory") or {}).get("name", "") if isinstance(data, dict) else ""
+    expected = {claim.get("property"): claim.get("expected") for claim in data["claims"]}
+    if arguments.json:
+        print_json({"source": path, "name": name, "accepted": True, "results": [
+            {"property": prop, "status": status, "expected": expected.get(prop),
+             "certified": certified, "summary": summary}
+            for prop, status, certified, summary in results]})
+        return 0
+    count = sum(1 for result in results if result[2])
+    print(f"{name}  ({path}): accepted by the kernel; {count} of {len(results)} verdicts "
+          "re-checked")
+    for prop, status, certified, summary in results:
+        claim = "" if expected.get(prop) is None else f" (claimed {str(expected[prop]).lower()})"
+        print(f"  [{'checked' if certified else 'not certified'}] {prop}{claim}: {status}")
+        print(f"      {summary}")
+    return 0

@@ -1,0 +1,153 @@
+"""``symequiv check``: the derive -> certificate -> check round trip and its exit status."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from symequiv.cli.main import main
+from tests.certificates import DENSE, FLOAT, OTHER_LAYERS
+from tests.cli.runner import THEORIES, run_symequiv
+
+
+def run_in_process(capsys, *arguments):
+    status = main(list(map(str, arguments)))
+    captured = capsys.readouterr()
+    return status, captured.out, captured.err
+
+
+@pytest.mark.parametrize("name", DENSE)
+def test_round_trip_accepted(capsys, tmp_path, name):
+    certificate = tmp_path / f"{name}.json"
+
+    run_in_process(capsys, "derive", THEORIES / f"{name}.toml", "--certificate", certificate)
+    status, out, err = run_in_process(capsys, "check", certificate)
+
+    assert status == 0, err
+    assert err == ""
+    assert out.splitlines()[0].startswith(f"{name}  ({certificate}): accepted by the kernel; ")
+
+
+def test_tanh_swap_output(capsys, tmp_path):
+    certificate = tmp_path / "tanh-swap.json"
+    run_in_process(capsys, "derive", THEORIES / "tanh-swap.toml", "--certificate", certificate)
+
+    status, out, _ = run_in_process(capsys, "check", certificate)
+
+    assert status == 0
+    assert out.splitlines() == [
+        f"tanh-swap  ({certificate}): accepted by the kernel; 4 of 4 verdicts re-checked",
+        "  [checked] end_to_end_equivariant (claimed true): proved",
+        "      latent actions at theta re-checked",
+        "  [checked] identifiable (claimed true): proved",
+        "      Sussmann (1992) re-checked",
+        "  [checked] layerwise_equivariant (claimed true): proved",
+        "      latent actions at theta re-checked",
+        "  [checked] layerwise_after_reparameterization (claimed true): proved",
+        "      latent actions at theta re-checked",
+    ]
+
+
+def test_derive_reports_written_certificate(capsys, tmp_path):
+    certificate = tmp_path / "out.json"
+
+    status, out, _ = run_in_process(capsys, "derive", THEORIES / "tanh-swap.toml",
+                                    "--certificate", certificate)
+
+    assert status == 0
+    assert out.splitlines()[-1] == f"certificate written to {certificate}"
+    assert json.loads(certificate.read_text())["version"] == 1
+
+
+def test_json_output(capsys, tmp_path):
+    certificate = tmp_path / "gelu.json"
+    run_in_process(capsys, "derive", THEORIES / "gelu-bypass.toml", "--certificate", certificate)
+
+    status, out, _ = run_in_process(capsys, "check", "--json", certificate)
+
+    data = json.loads(out)
+    assert status == 0
+    assert data["accepted"] is True
+    assert [result["certified"] for result in data["results"]] == [False, False, True, False]
+
+
+def test_tampered_certificate_exits_1(tmp_path):
+    certificate = tmp_path / "tanh-swap.json"
+    run_symequiv("derive", "theories/tanh-swap.toml", "--certificate", certificate)
+    data = json.loads(certificate.read_text())
+    data["network"]["parameters"]["b1"][0] = "1"
+    certificate.write_text(json.dumps(data))
+
+    result = run_symequiv("check", certificate)
+
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert result.stderr.splitlines() == [
+        f"symequiv: rejected: {certificate}: latent_actions.theta, generator s, layer f_1: "
+        "neuron 2 of the moved layer is not 1 times neuron 1"]
+
+
+def test_unsupported_certificate_exits_1(capsys, tmp_path):
+    certificate = tmp_path / "c.json"
+    run_in_process(capsys, "derive", THEORIES / "tanh-swap.toml", "--certificate", certificate)
+    data = json.loads(certificate.read_text())
+    data["version"] = 7
+    certificate.write_text(json.dumps(data))
+
+    status, _, err = run_in_process(capsys, "check", certificate)
+
+    assert status == 1
+    assert err == (f"symequiv: unsupported: {certificate}: version: unsupported by the kernel: "
+                   "certificate version 7; this kernel reads 1\n")
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("{not json", "invalid JSON: Expecting property name enclosed in double quotes"),
+    ("[1, 2]", "format: not a symequiv certificate"),
+    ('{"a": Infinity}', "invalid JSON: Infinity is not an exact number"),
+    ("[" * 100000 + "]" * 100000, "invalid JSON: maximum recursion depth exceeded"),
+])
+def test_bad_file_exits_2(tmp_path, text, message):
+    path = tmp_path / "bad.json"
+    path.write_text(text)
+
+    result = run_symequiv("check", path)
+
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert result.stderr.startswith(f"symequiv: error: {path}: ")
+    assert message in result.stderr
+
+
+def test_missing_file_exits_2(capsys, tmp_path):
+    status, _, err = run_in_process(capsys, "check", tmp_path / "absent.json")
+
+    assert status == 2
+    assert err == (f"symequiv: error: {tmp_path / 'absent.json'}: cannot read the file: "
+                   "No such file or directory\n")
+
+
+@pytest.mark.parametrize("name", OTHER_LAYERS)
+def test_certificate_of_other_layers_rejected(capsys, tmp_path, name):
+    status, out, err = run_in_process(capsys, "derive", THEORIES / f"{name}.toml",
+                                      "--certificate", tmp_path / "c.json")
+
+    assert status == 2
+    assert out == ""
+    assert err.startswith(f"symequiv: error: certificates cover networks of dense layers only; "
+                          f"{name} has ")
+    assert not (tmp_path / "c.json").exists()
+
+
+@pytest.mark.parametrize("option", ["--certificate", "--latex", "--lean"])
+@pytest.mark.parametrize("name", FLOAT)
+def test_exports_of_float_weights_rejected(capsys, tmp_path, name, option):
+    status, out, err = run_in_process(capsys, "derive", THEORIES / f"{name}.toml",
+                                      option, tmp_path / "out")
+
+    assert status == 2
+    assert out == ""
+    assert err.startswith("symequiv: error: LaTeX, certificates and Lean files need exact "
+                          "parameters, but this theory reads float weights from ")
+    assert not (tmp_path / "out").exists()

@@ -1,0 +1,43 @@
+"""submodel: the reduced network with alpha, alpha* and beta."""
+
+from __future__ import annotations
+
+import sympy
+
+from symequiv.identifiability.submodel import submodel
+from tests.identifiability.networks import assert_same_function_balls, load_bundled
+
+
+def test_sigmoid_duplicate_reduces_to_three_neurons():
+    network = load_bundled("sigmoid-opposite-duplicate").network
+
+    reduction = submodel(network)
+
+    assert reduction.changed
+    assert reduction.reduced.widths == (1, 3, 1)
+    assert reduction.verified
+    embedding = reduction.embeddings[0]
+    assert embedding.kept == (0, 1, 2)
+    assert embedding.removed == (3,)
+    assert embedding.constant == sympy.Rational(1, 2)
+    assert embedding.alpha([5, 6, 7]) == [5, 6, 7, sympy.Rational(1, 2)]
+    assert embedding.alpha_star([5, 6, 7, 8]) == [5, 6, 7]
+    assert reduction.beta().same_parameters(reduction.theta_star)
+    assert_same_function_balls(network, reduction.reduced, seed=5)
+
+
+def test_dead_neuron_is_removed_with_linear_alpha():
+    reduction = submodel(load_bundled("tanh-dead-neuron").network)
+
+    assert reduction.reduced.widths == (2, 4, 2)
+    assert reduction.embeddings[0].constant == 0
+    assert [holds for _, holds in reduction.proof] == [True, True, True]
+
+
+def test_irreducible_network_is_its_own_submodel():
+    network = load_bundled("tanh-swap").network
+
+    reduction = submodel(network)
+
+    assert not reduction.changed
+    assert reduction.reduced.same_parameters(network)

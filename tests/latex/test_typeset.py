@@ -1,0 +1,73 @@
+"""Typesetting numbers, matrices, maps and words exactly."""
+
+from __future__ import annotations
+
+import sympy
+
+from symequiv.actions.maps import AffineMap, MonomialMatrix, linear_map
+from symequiv.exact.field import ExactField
+from symequiv.groups.words import parse_word
+from symequiv.latex.typeset import Typesetter, escape, word
+
+
+def test_escape_special_characters():
+    assert escape("50% of a_1 & {b} ~ #2 $3 ^") == (
+        r"50\% of a\_1 \& \{b\} \textasciitilde{} \#2 \$3 \textasciicircum{}")
+
+
+def test_numbers_are_exact():
+    field = ExactField.for_expressions([sympy.sqrt(2)])
+    typeset = Typesetter(field)
+
+    assert typeset.number(field.convert(sympy.sqrt(2) / 2)) == r"\frac{\sqrt{2}}{2}"
+    assert typeset.number(field.convert(sympy.Rational(-3, 4))) == r"- \frac{3}{4}"
+
+
+def test_small_matrix_in_full(rational):
+    typeset = Typesetter(rational)
+    rows = [[rational.convert(value) for value in row] for row in ([1, 2], [3, 4])]
+
+    assert typeset.matrix(rows) == r"\begin{bmatrix} 1 & 2 \\ 3 & 4 \end{bmatrix}"
+    assert typeset.shape_note(2, 2) == ""
+
+
+def test_large_matrix_keeps_corners(rational):
+    typeset = Typesetter(rational, max_dimension=5)
+    rows = [[rational.convert(10 * row + column) for column in range(7)] for row in range(7)]
+
+    text = typeset.matrix(rows)
+
+    assert text.startswith(r"\begin{bmatrix} 0 & 1 & 2 & 3 & \cdots & 5 & 6 \\ ")
+    assert r"\vdots & \vdots & \vdots & \vdots & \ddots & \vdots & \vdots" in text
+    assert text.endswith(r"60 & 61 & 62 & 63 & \cdots & 65 & 66 \end{bmatrix}")
+    assert typeset.shape_note(7, 7) == r"\quad (7 \times 7\text{, elided})"
+    assert typeset.widest == 7
+
+
+def test_signed_permutation_cycles(rational):
+    one = rational.one
+    affine = AffineMap(MonomialMatrix(rational, [1, 0, 2], [one, -one, -one]))
+
+    assert Typesetter(rational).cycles(affine) == r"(1\;2)^{-}(3)^{-}"
+    assert Typesetter(rational).map_description(affine) == (
+        r"the signed permutation $(1\;2)^{-}(3)^{-}$")
+
+
+def test_dense_map_with_translation(rational):
+    linear = linear_map(rational, [[rational.convert(1), rational.convert(1)],
+                                   [rational.zero, rational.convert(1)]])
+    affine = AffineMap(linear, [rational.convert(1), rational.zero])
+
+    text = Typesetter(rational).map(affine)
+
+    assert text == (r"\begin{bmatrix} 1 & 1 \\ 0 & 1 \end{bmatrix} + "
+                    r"\begin{bmatrix} 1 \\ 0 \end{bmatrix}")
+    assert Typesetter(rational).map_description(affine) == "a dense matrix"
+
+
+def test_words():
+    relation = parse_word("m r^-1 m", {"m", "r"})
+
+    assert word(relation, r"\rho_1") == r"\rho_1(m) \rho_1(r)^{-1} \rho_1(m)"
+    assert word(relation) == "m r^{-1} m"
+    assert word(parse_word("e", {"m"}), r"\rho_1") == "I"

@@ -1,0 +1,172 @@
+"""Tolerant matching inside K: planted symmetries, margins, ambiguity, the Hungarian baseline."""
+
+from __future__ import annotations
+
+import numpy
+import pytest
+import scipy.optimize
+
+from symequiv.activations.symmetry import ScaleSet
+from symequiv.numeric.matching import (
+    MatchStatus,
+    _residual_matrix,
+    match_affine,
+    match_float_rows,
+)
+
+SCALE_SETS = [ScaleSet.ONE, ScaleSet.SIGN, ScaleSet.POSITIVE, ScaleSet.NONZERO]
+
+
+def planted_rows(rng, size, length, scale_set, noise=1e-6):
+    """Return ``(source, target, images, scales)`` with target[images[j]] ~ scales[j] source[j]."""
+    source = rng.standard_normal((size, length))
+    images = rng.permutation(size)
+    if scale_set is ScaleSet.ONE:
+        scales = numpy.ones(size)
+    elif scale_set is ScaleSet.SIGN:
+        scales = rng.choice([-1.0, 1.0], size)
+    elif scale_set is ScaleSet.POSITIVE:
+        scales = rng.uniform(0.2, 5.0, size)
+    else:
+        scales = rng.uniform(0.2, 5.0, size) * rng.choice([-1.0, 1.0], size)
+    target = numpy.empty_like(source)
+    target[images] = scales[:, None] * source
+    target += noise * numpy.abs(target) * rng.standard_normal(target.shape)
+    return source, target, images, scales
+
+
+@pytest.mark.parametrize("scale_set", SCALE_SETS, ids=lambda value: value.name.lower())
+@pytest.mark.parametrize("seed", range(10))
+def test_match_recovers_planted_element(scale_set, seed):
+    rng = numpy.random.default_rng(seed)
+    source, target, images, scales = planted_rows(rng, 64, 17, scale_set)
+
+    match = match_float_rows(source, target, scale_set, 1e-4, rng)
+
+    assert match.status is MatchStatus.MATCHED
+    assert match.images.tolist() == images.tolist()
+    assert numpy.allclose(match.scales, scales, rtol=1e-5)
+    assert match.error < 1e-5
+    assert match.runner_up > 0.1
+    assert match.margin > 1e4
+
+
+@pytest.mark.parametrize("dtype", [numpy.float64, numpy.float32])
+def test_match_recovers_planted_element_in_float32(dtype):
+    rng = numpy.random.default_rng(7)
+    source, target, images, _ = planted_rows(rng, 300, 65, ScaleSet.SIGN, noise=0.0)
+
+    match = match_float_rows(source.astype(dtype), target.astype(dtype), ScaleSet.SIGN, 1e-5,
+                             rng)
+
+    assert match.status is MatchStatus.MATCHED
+    assert match.images.tolist() == images.tolist()
+
+
+def test_match_agrees_with_hungarian_on_full_cost_matrix():
+    rng = numpy.random.default_rng(3)
+    source, target, _, _ = planted_rows(rng, 200, 33, ScaleSet.SIGN, noise=1e-3)
+
+    match = match_float_rows(source, target, ScaleSet.SIGN, 1e-2, rng)
+
+    costs, _ = _residual_matrix(source, target, ScaleSet.SIGN)
+    rows, columns = scipy.optimize.linear_sum_assignment(costs)
+    baseline = numpy.empty(200, dtype=int)
+    baseline[columns] = rows
+    assert match.images.tolist() == baseline.tolist()
+
+
+def test_colliding_candidates_go_to_hungarian():
+    rng = numpy.random.default_rng(4)
+    source = numpy.array([[1.0, 0.0], [1.0, 0.5], [0.0, 10.0]])
+    # Targets 0 and 1 both lie nearest to source 0, so their choices collide.
+    target = numpy.array([[1.0, 0.22], [1.0, 0.2], [0.0, 10.0]])
+
+    match = match_float_rows(source, target, ScaleSet.ONE, 0.5, rng)
+
+    costs, _ = _residual_matrix(source, target, ScaleSet.ONE)
+    rows, columns = scipy.optimize.linear_sum_assignment(costs)
+    baseline = numpy.empty(3, dtype=int)
+    baseline[columns] = rows
+    assert match.assigned_by_hungarian == 2
+    assert match.images.tolist() == baseline.tolist()
+    assert match.images.tolist() == [1, 0, 2]
+
+
+def test_duplicate_neurons_are_ambiguous():
+    rng = numpy.random.default_rng(5)
+    source = rng.standard_normal((6, 4))
+    source[3] = -source[1]
+    target = source[[1, 0, 2, 3, 4, 5]]
+
+    match = match_float_rows(source, target, ScaleSet.SIGN, 1e-6, rng)
+
+    assert match.status is MatchStatus.AMBIGUOUS
+    assert match.ambiguous_neurons == (1, 3)
+    assert match.runner_up == 0.0
+    assert match.reason == ("neuron(s) 2, 4 also pair with another neuron within the tolerance "
+                            "1e-06 (runner-up 0), so the latent element is not determined")
+
+
+def test_perturbed_neuron_is_no_match():
+    rng = numpy.random.default_rng(6)
+    source, target, images, _ = planted_rows(rng, 10, 5, ScaleSet.SIGN, noise=0.0)
+    target[images[2]] += 0.1
+
+    match = match_float_rows(source, target, ScaleSet.SIGN, 1e-3, rng)
+
+    assert match.status is MatchStatus.NO_MATCH
+    assert match.reason.startswith("the best pairing leaves a relative residual of ")
+    assert match.reason.endswith("at neuron 3, above the tolerance 0.001")
+
+
+def test_sign_is_not_admissible_for_permutations():
+    rng = numpy.random.default_rng(8)
+    source = rng.standard_normal((5, 3))
+
+    match = match_float_rows(source, -source, ScaleSet.ONE, 1e-3, rng)
+
+    assert match.status is MatchStatus.NO_MATCH
+
+
+def test_negative_scale_is_not_admissible_for_positive_monomials():
+    rng = numpy.random.default_rng(9)
+    source = rng.standard_normal((5, 3))
+
+    assert match_float_rows(source, -2 * source, ScaleSet.POSITIVE, 1e-3,
+                            rng).status is MatchStatus.NO_MATCH
+    nonzero = match_float_rows(source, -2 * source, ScaleSet.NONZERO, 1e-3, rng)
+    assert nonzero.status is MatchStatus.MATCHED
+    assert numpy.allclose(nonzero.scales, -2.0)
+
+
+def test_mismatched_shapes_are_no_match():
+    rng = numpy.random.default_rng(0)
+
+    match = match_float_rows(numpy.ones((3, 2)), numpy.ones((4, 2)), ScaleSet.ONE, 1e-3, rng)
+
+    assert match.status is MatchStatus.NO_MATCH
+    assert match.reason == "the layers have shapes (3, 2) and (4, 2)"
+
+
+def test_affine_match_recovers_matrix():
+    rng = numpy.random.default_rng(10)
+    weights = rng.standard_normal((3, 5))
+    linear = rng.standard_normal((3, 3))
+    source = numpy.column_stack([weights, numpy.zeros(3)])
+    target = numpy.column_stack([linear @ weights, numpy.zeros(3)])
+
+    match = match_affine(source, target, 1e-9)
+
+    assert match.status is MatchStatus.MATCHED
+    assert numpy.allclose(match.scales, linear)
+
+
+def test_affine_match_with_dependent_rows_is_ambiguous():
+    weights = numpy.array([[1.0, 0.0], [2.0, 0.0]])
+    source = numpy.column_stack([weights, numpy.zeros(2)])
+
+    match = match_affine(source, source, 1e-9)
+
+    assert match.status is MatchStatus.AMBIGUOUS
+    assert match.reason == "W has rank 1 below its 2 rows, so A is not unique"
