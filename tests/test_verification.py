@@ -32,6 +32,7 @@ EXPECTED = {
                        (P, DERIVATION)],
     "gelu-bypass": [(P, "normal form"), (R, "second parameter"), (R, DERIVATION),
                     (R, DERIVATION)],
+    "gelu-odd-pair": [(P, "normal form"), (U, "none"), (R, DERIVATION), (R, DERIVATION)],
     "leaky-relu-swap": [(P, DERIVATION), (U, "none"), (P, DERIVATION), (P, DERIVATION)],
     "linear-swap": [(P, DERIVATION), (P, "rank criterion for linear networks"),
                     (P, DERIVATION), (P, DERIVATION)],

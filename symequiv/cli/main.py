@@ -17,6 +17,7 @@ from symequiv.cli import (
     derive_command,
     identify_command,
     inspect_command,
+    search_command,
     verify_command,
 )
 
@@ -24,7 +25,8 @@ EXIT_OK = 0
 EXIT_CLAIM_FAILED = 1
 EXIT_BAD_INPUT = 2
 
-COMMANDS = (verify_command, derive_command, identify_command, inspect_command, check_command)
+COMMANDS = (verify_command, derive_command, identify_command, inspect_command, check_command,
+            search_command)
 
 
 class _Parser(argparse.ArgumentParser):

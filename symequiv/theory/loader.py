@@ -17,11 +17,12 @@ from symequiv.theory.context import Context
 from symequiv.theory.group_section import build_action, read_group
 from symequiv.theory.model_section import build_network, read_model
 from symequiv.theory.parameters_section import build_field, read_parameters
+from symequiv.theory.search_section import read_search
 from symequiv.theory.weights_section import WeightsParameters
 from symequiv.verification import PROPERTIES
 
 # Each top-level table has its own reader module; a new table is added here and there.
-FORMAT_SECTIONS = ("theory", "group", "model", "parameters", "expect")
+FORMAT_SECTIONS = ("theory", "group", "model", "parameters", "expect", "search")
 MAX_FILE_BYTES = 512 * 1024 * 1024
 
 
@@ -100,18 +101,25 @@ def _build(context, data):
     group = read_group(context, context.table(data, "group"), model)
     parameters = read_parameters(context, context.table(data, "parameters"), model)
     expectations = _read_expectations(context, context.table(data, "expect", required=False))
+    search_table = context.table(data, "search", required=False)
 
     if isinstance(parameters, WeightsParameters):
         from symequiv.theory.numeric_theory import NumericTheory
+
+        if search_table:
+            raise context.error("search", "a search ranges over free symbols in [parameters], "
+                                "but this theory reads float weights from a file")
 
         action = build_action(context, build_field(context, {}, group), group)
         return NumericTheory(name.strip(), description, parameters.network, action,
                              expectations, source=context.source,
                              tolerance=parameters.tolerance, weights_path=parameters.path)
+    search = read_search(context, search_table, parameters, expectations)
     field = build_field(context, parameters, group)
     network = build_network(context, field, model, parameters)
     action = build_action(context, field, group)
-    return Theory(name.strip(), description, network, action, expectations, source=context.source)
+    return Theory(name.strip(), description, network, action, expectations, source=context.source,
+                  search=search)
 
 
 # -- [expect] ------------------------------------------------------------------

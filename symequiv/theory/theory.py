@@ -24,6 +24,8 @@ class Theory:
         Property name to the claimed bool, from the ``[expect]`` table.
     source : str or None
         The file it was read from.
+    search : SearchSettings or None
+        The ``[search]`` table, for theories whose parameters contain free symbols.
 
     Examples
     --------
@@ -40,6 +42,7 @@ class Theory:
     action: object
     expectations: dict = dataclass_field(default_factory=dict)
     source: str | None = None
+    search: object = None
 
     @cached_property
     def derivation(self):

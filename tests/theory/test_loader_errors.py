@@ -147,7 +147,7 @@ def test_theory_table_must_be_table():
 def test_unknown_top_level_table():
     assert_rejected(VALID + "\n[extra]\nx = 1\n", TheoryError, "top level",
                     exactly("top level: unknown key(s) ['extra']; allowed: ['expect', 'group', "
-                            "'model', 'parameters', 'theory']"))
+                            "'model', 'parameters', 'search', 'theory']"))
 
 
 @pytest.mark.parametrize("text, key, message", [
