@@ -1,0 +1,171 @@
+r"""Dense expansion: weight-shared layers written as the dense layers they equal.
+
+Convolution, tokenwise and Deep Sets layers are linear maps with weight
+sharing followed by a pointwise activation, so on the flattened spaces each is
+exactly a dense layer :math:`x \mapsto \sigma(W x + b)`. Certificates and Lean
+files state the expanded dense network, which the kernel re-checks with its
+dense layer relation. The flattening is the layers' own:
+
+* convolution: channel-major, coordinate :math:`i H W + r W + s` is channel
+  :math:`i` at row :math:`r`, column :math:`s`; output neuron :math:`(o, p)`
+  has weight :math:`K[o][i][a][b]` on the input read at offset
+  :math:`(a - m, b - m)` from :math:`p` (zero or circular padding) and bias
+  :math:`b_o`;
+* tokenwise: token-major, coordinate :math:`t c + f`; the weight matrix is
+  block diagonal with the shared :math:`W` in every block;
+* Deep Sets: element-major like tokens; the block of element :math:`t` on
+  element :math:`u` is :math:`W + U` when :math:`t = u`, else :math:`U`.
+
+Attention is not a pointwise activation after a linear map, so it has no
+dense expansion (:class:`~symequiv.errors.UnsupportedError`).
+
+The engine reports latent elements of these layers with pre-activation
+scales per channel (:math:`c_o` for every neuron of channel :math:`o`);
+:func:`expand_element` repeats them for every neuron of the flattened space.
+"""
+
+from __future__ import annotations
+
+from symequiv.actions.maps import AffineMap, MonomialMatrix
+from symequiv.activations.catalogue import NAMED
+from symequiv.errors import UnsupportedError
+from symequiv.models.conv import ConvLayer
+from symequiv.models.deepsets import DeepSetsLayer
+from symequiv.models.dense import DenseLayer
+from symequiv.models.layer import LatentElement
+from symequiv.models.network import Network
+from symequiv.models.tokenwise import TokenwiseLayer
+
+# The layer kinds with a dense expansion, with the flattening order of their spaces.
+FLATTENING = {
+    "dense": "as given",
+    "conv": "channel-major: coordinate i*H*W + r*W + s is channel i at row r, column s",
+    "tokenwise": "token-major: coordinate t*c + f is feature f of token t",
+    "deepsets": "element-major: coordinate t*c + f is feature f of element t",
+}
+
+
+def _conv_weights(layer):
+    zero = layer.field.zero
+    middle = (layer.size - 1) // 2
+    positions = layer.height * layer.width
+    rows = []
+    for out_channel in range(layer.out_channels):
+        for row in range(layer.height):
+            for column in range(layer.width):
+                weights = [zero] * layer.input_dimension
+                for in_channel in range(layer.in_channels):
+                    plane = layer.kernel[out_channel][in_channel]
+                    for a in range(layer.size):
+                        for b in range(layer.size):
+                            r, c = row + a - middle, column + b - middle
+                            if layer.padding == "circular":
+                                r, c = r % layer.height, c % layer.width
+                            elif not (0 <= r < layer.height and 0 <= c < layer.width):
+                                continue
+                            weights[in_channel * positions + r * layer.width + c] += plane[a][b]
+                rows.append(weights)
+    bias = [value for value in layer.bias for _ in range(positions)]
+    return rows, bias
+
+
+def _block_weights(layer, diagonal, off_diagonal):
+    """Return the weights of ``tokens`` blocks: ``diagonal`` on the diagonal, else ``off_diagonal``."""
+    rows = []
+    for token in range(layer.tokens):
+        for neuron in range(len(diagonal)):
+            row = []
+            for source in range(layer.tokens):
+                row.extend((diagonal if source == token else off_diagonal)[neuron])
+            rows.append(row)
+    return rows, list(layer.core.bias) * layer.tokens
+
+
+def expand_layer(layer):
+    r"""Return the :class:`DenseLayer` equal to ``layer`` on the flattened spaces.
+
+    Raises
+    ------
+    UnsupportedError
+        For a layer kind without a dense expansion (attention).
+    """
+    if isinstance(layer, DenseLayer):
+        return layer
+    if isinstance(layer, ConvLayer):
+        weights, bias = _conv_weights(layer)
+    elif isinstance(layer, DeepSetsLayer):
+        # The core stacks (W, U) on (x_t, sum); the expansion needs W + U on x_t, U elsewhere.
+        weights, bias = _block_weights(layer, [tuple(w + u for w, u in zip(row, pool))
+                                               for row, pool in zip(layer.weights,
+                                                                    layer.pool_weights)],
+                                       layer.pool_weights)
+    elif isinstance(layer, TokenwiseLayer):
+        zero = layer.field.zero
+        width = layer.core.input_dimension
+        weights, bias = _block_weights(layer, layer.core.weights,
+                                       [(zero,) * width] * len(layer.core.weights))
+    else:
+        raise UnsupportedError(f"a {layer.kind} layer has no dense expansion, because it is "
+                               "not a linear map followed by a pointwise activation")
+    return DenseLayer(layer.field, weights, bias, layer.activation, layer.has_bias)
+
+
+def expand_network(network):
+    """Return the network of the dense expansions of every layer.
+
+    Raises
+    ------
+    UnsupportedError
+        When a layer has no dense expansion.
+    """
+    layers = [expand_layer(layer) for layer in network.layers]
+    identity = NAMED["identity"]
+    # A hidden layer without activation is affine; the dense form names that the identity.
+    layers[:-1] = [layer if layer.activation is not None else DenseLayer(
+        layer.field, layer.weights, layer.bias, identity, layer.has_bias)
+        for layer in layers[:-1]]
+    return Network(layers)
+
+
+def _channel_of(layer, neuron, channels):
+    if isinstance(layer, ConvLayer):
+        return neuron // (layer.height * layer.width)
+    return neuron % channels
+
+
+def as_monomial(affine_map):
+    """Return ``affine_map`` with a :class:`MonomialMatrix` linear part when it is monomial."""
+    linear = affine_map.linear
+    if isinstance(linear, MonomialMatrix):
+        return affine_map
+    zero = linear.field.zero
+    images = [None] * linear.dimension
+    scales = [None] * linear.dimension
+    for row_index, row in enumerate(linear.rows()):
+        nonzero = [column for column, entry in enumerate(row) if entry != zero]
+        if len(nonzero) != 1 or images[nonzero[0]] is not None:
+            return affine_map
+        images[nonzero[0]] = row_index
+        scales[nonzero[0]] = row[nonzero[0]]
+    return AffineMap(MonomialMatrix(linear.field, images, scales), affine_map.translation)
+
+
+def expand_element(layer, element):
+    r"""Return the latent element with one pre-activation scale per neuron of ``layer``.
+
+    ``element.map`` already acts on the whole flattened space :math:`V_i`; the
+    engine gives the scales per channel for weight-shared layers.
+    """
+    scales = element.preactivation_scales
+    width = layer.output_dimension
+    if scales is not None and len(scales) != width:
+        channels = len(scales)
+        scales = tuple(scales[_channel_of(layer, neuron, channels)] for neuron in range(width))
+    return LatentElement(as_monomial(element.map), scales, element.details)
+
+
+def expand_latent_actions(network, latent_actions):
+    """Return the latent actions of a derivation with every element expanded."""
+    return tuple({generator: expand_element(layer, element)
+                  for generator, element in actions.items()}
+                 for layer, actions in zip(network.hidden_layers, latent_actions))
