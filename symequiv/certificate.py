@@ -22,18 +22,11 @@ import math
 import re
 from fractions import Fraction
 
-import dataclasses
-
 from symequiv.actions.maps import MonomialMatrix, identity_affine
 from symequiv.derivation.relate import relate
 from symequiv.errors import InputError
 from symequiv.exact.intervals import working_precision
-from symequiv.models.expansion import (
-    FLATTENING,
-    as_monomial,
-    expand_latent_actions,
-    expand_network,
-)
+from symequiv.models.expansion import FLATTENING, as_monomial, describe_expansion, expand_report
 from symequiv.models.layer import LatentElement
 from symequiv.models.matching import RowMatcher
 from symequiv.verdicts import InputWitness, Status
@@ -91,6 +84,11 @@ def _map(numbers, affine_map):
     result["translation"] = (None if affine_map.translation is None
                              else numbers.vector(affine_map.translation))
     return result
+
+
+def map_record(affine_map):
+    """Return an affine map in the certificate's form, with exact strings."""
+    return _map(_Numbers(affine_map.field), affine_map)
 
 
 def _latent(numbers, element):
@@ -386,17 +384,6 @@ def _claim(evidence, result):
     return entry
 
 
-def _expanded(derivation):
-    """Return the derivation restated on the dense expansion of its network."""
-    if derivation is None:
-        return None
-    latent_actions = derivation.latent_actions
-    if derivation.derived:
-        latent_actions = expand_latent_actions(derivation.network, latent_actions)
-    return dataclasses.replace(derivation, network=expand_network(derivation.network),
-                               latent_actions=latent_actions)
-
-
 def _built_in_latent_actions(network, action):
     r"""Return the maps :math:`q_i(g)` that built-in equivariance passes through, or None.
 
@@ -518,10 +505,8 @@ def build_certificate(theory, report=None):
         if not report.derivation.derived and report.result(
                 "end_to_end_equivariant").verdict.method == "built-in equivariance":
             built_in = _built_in_latent_actions(network, action)
-        report = dataclasses.replace(report, derivation=_expanded(report.derivation),
-                                     reduced_derivation=_expanded(report.reduced_derivation))
-        expanded_from = {"layers": kinds,
-                         "flattening": {kind: FLATTENING[kind] for kind in dict.fromkeys(kinds)}}
+        report = expand_report(report)
+        expanded_from = describe_expansion(network)
         network = report.derivation.network
 
     identities = _Identities(numbers)

@@ -26,6 +26,8 @@ scales per channel (:math:`c_o` for every neuron of channel :math:`o`);
 
 from __future__ import annotations
 
+import dataclasses
+
 from symequiv.actions.maps import AffineMap, MonomialMatrix
 from symequiv.activations.catalogue import NAMED
 from symequiv.errors import UnsupportedError
@@ -70,7 +72,7 @@ def _conv_weights(layer):
 
 
 def _block_weights(layer, diagonal, off_diagonal):
-    """Return the weights of ``tokens`` blocks: ``diagonal`` on the diagonal, else ``off_diagonal``."""
+    """Return block weights: ``diagonal`` on the diagonal blocks, ``off_diagonal`` elsewhere."""
     rows = []
     for token in range(layer.tokens):
         for neuron in range(len(diagonal)):
@@ -169,3 +171,27 @@ def expand_latent_actions(network, latent_actions):
     return tuple({generator: expand_element(layer, element)
                   for generator, element in actions.items()}
                  for layer, actions in zip(network.hidden_layers, latent_actions))
+
+
+def expand_derivation(derivation):
+    """Return a derivation restated on the dense expansion of its network, or None for None."""
+    if derivation is None:
+        return None
+    latent_actions = derivation.latent_actions
+    if derivation.derived:
+        latent_actions = expand_latent_actions(derivation.network, latent_actions)
+    return dataclasses.replace(derivation, network=expand_network(derivation.network),
+                               latent_actions=latent_actions)
+
+
+def expand_report(report):
+    """Return a verification report with its derivations restated on the dense expansion."""
+    return dataclasses.replace(report, derivation=expand_derivation(report.derivation),
+                               reduced_derivation=expand_derivation(report.reduced_derivation))
+
+
+def describe_expansion(network):
+    """Return the ``expanded_from`` record of a certificate: layer kinds and flattening orders."""
+    kinds = [layer.kind for layer in network.layers]
+    return {"layers": kinds,
+            "flattening": {kind: FLATTENING[kind] for kind in dict.fromkeys(kinds)}}
