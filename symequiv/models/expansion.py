@@ -107,8 +107,8 @@ def expand_layer(layer):
         weights, bias = _block_weights(layer, layer.core.weights,
                                        [(zero,) * width] * len(layer.core.weights))
     else:
-        raise UnsupportedError(f"a {layer.kind} layer has no dense expansion, because it is "
-                               "not a linear map followed by a pointwise activation")
+        raise UnsupportedError(f"{layer.kind} layers have no dense expansion, because they "
+                               "are not a linear map followed by a pointwise activation")
     return DenseLayer(layer.field, weights, bias, layer.activation, layer.has_bias)
 
 
