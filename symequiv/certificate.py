@@ -423,6 +423,8 @@ _NOT_EVALUATED = ("{status} by {method}; the kernel does not evaluate {kinds} la
 
 def _unevaluated_certificate(theory, report, numbers, kinds):
     """Return a certificate that records every verdict without evidence, for attention."""
+    # NOTE: the kernel has no attention evaluation, so no verdict is certified here. A
+    # refutation witness could be re-checked with the kernel's interval exp.
     network = theory.network
     missing = sorted({kind for kind in kinds if kind not in FLATTENING})
     parameters = {}
@@ -505,8 +507,10 @@ def build_certificate(theory, report=None):
         if not report.derivation.derived and report.result(
                 "end_to_end_equivariant").verdict.method == "built-in equivariance":
             built_in = _built_in_latent_actions(network, action)
+        # NOTE: the kernel checks the expanded dense network. That it equals the original
+        # layers is trusted here and tested on random inputs for the bundled theories.
         report = expand_report(report)
-        expanded_from = describe_expansion(network)
+        expanded_from = describe_expansion(network, numbers.text)
         network = report.derivation.network
 
     identities = _Identities(numbers)

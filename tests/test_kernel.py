@@ -572,7 +572,17 @@ def test_expanded_certificate_names_layers(name):
     certificate = certificate_of(name)
     kinds = [layer.kind for layer in symequiv.load(THEORIES / f"{name}.toml").network.layers]
 
-    assert certificate["network"]["expanded_from"]["layers"] == kinds
+    assert certificate["network"]["expanded_from"]["kinds"] == kinds
+    assert [layer["kind"] for layer in certificate["network"]["expanded_from"]["layers"]] == kinds
+
+
+def test_expansion_record_holds_original_kernel():
+    layers = certificate_of("conv-dihedral")["network"]["expanded_from"]["layers"]
+
+    assert layers[0]["height"] == 3
+    assert layers[0]["padding"] == "zero"
+    assert layers[0]["parameters"]["K"][0] == [[["1", "2", "0"], ["0", "1", "-1"],
+                                                ["0", "0", "3"]]]
 
 
 def test_conv_verdicts_certified():

@@ -62,7 +62,7 @@ def _scope(network, count):
         lines.append(f"the kernel does not evaluate {' and '.join(not_evaluated)} layers, so no "
                      "verdict about this network is certified")
     elif isinstance(expanded, dict):
-        kinds = ", ".join(dict.fromkeys(expanded.get("layers") or []))
+        kinds = ", ".join(dict.fromkeys(expanded.get("kinds") or []))
         lines.append(f"the kernel checked the dense expansion of the {kinds} layers; that the "
                      "expansion equals the layers is trusted")
     if count == 0:

@@ -48,6 +48,8 @@ FLATTENING = {
 
 
 def _conv_weights(layer):
+    # NOTE: the expansion has (c_out H W) x (c_in H W) entries, mostly zero, so certificates
+    # and Lean files grow with the fourth power of the grid side.
     zero = layer.field.zero
     middle = (layer.size - 1) // 2
     positions = layer.height * layer.width
@@ -96,7 +98,7 @@ def expand_layer(layer):
     if isinstance(layer, ConvLayer):
         weights, bias = _conv_weights(layer)
     elif isinstance(layer, DeepSetsLayer):
-        # The core stacks (W, U) on (x_t, sum); the expansion needs W + U on x_t, U elsewhere.
+        # The core stacks (W, U) on (x_t, sum), but the expansion needs W + U on x_t, U elsewhere.
         weights, bias = _block_weights(layer, [tuple(w + u for w, u in zip(row, pool))
                                                for row, pool in zip(layer.weights,
                                                                     layer.pool_weights)],
@@ -122,7 +124,7 @@ def expand_network(network):
     """
     layers = [expand_layer(layer) for layer in network.layers]
     identity = NAMED["identity"]
-    # A hidden layer without activation is affine; the dense form names that the identity.
+    # A hidden layer without activation is affine, which a dense layer writes as identity.
     layers[:-1] = [layer if layer.activation is not None else DenseLayer(
         layer.field, layer.weights, layer.bias, identity, layer.has_bias)
         for layer in layers[:-1]]
@@ -155,7 +157,7 @@ def as_monomial(affine_map):
 def expand_element(layer, element):
     r"""Return the latent element with one pre-activation scale per neuron of ``layer``.
 
-    ``element.map`` already acts on the whole flattened space :math:`V_i`; the
+    ``element.map`` already acts on the whole flattened space :math:`V_i`, but the
     engine gives the scales per channel for weight-shared layers.
     """
     scales = element.preactivation_scales
@@ -190,8 +192,35 @@ def expand_report(report):
                                reduced_derivation=expand_derivation(report.reduced_derivation))
 
 
-def describe_expansion(network):
-    """Return the ``expanded_from`` record of a certificate: layer kinds and flattening orders."""
+def _shape(layer):
+    if isinstance(layer, ConvLayer):
+        return {"height": layer.height, "width": layer.width, "padding": layer.padding}
+    if isinstance(layer, TokenwiseLayer):
+        return {"tokens": layer.tokens}
+    return {}
+
+
+def _nested(value, text):
+    if isinstance(value, tuple):
+        return [_nested(item, text) for item in value]
+    return text(value)
+
+
+def describe_expansion(network, text):
+    """Return the ``expanded_from`` record of a certificate.
+
+    It contains the layer kinds, the flattening order of each kind and, per
+    layer, its shape and original parameters (entries written by ``text``),
+    so that a reader can rebuild the expansion from the certificate alone.
+    """
     kinds = [layer.kind for layer in network.layers]
-    return {"layers": kinds,
-            "flattening": {kind: FLATTENING[kind] for kind in dict.fromkeys(kinds)}}
+    layers = []
+    for layer in network.layers:
+        record = {"kind": layer.kind}
+        record.update(_shape(layer))
+        record["parameters"] = {name: _nested(value, text)
+                                for name, value in layer.parameters().items()}
+        layers.append(record)
+    return {"kinds": kinds,
+            "flattening": {kind: FLATTENING[kind] for kind in dict.fromkeys(kinds)},
+            "layers": layers}
