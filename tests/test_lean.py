@@ -40,7 +40,10 @@ def _matrices(text):
 
 
 def _product(left, right):
-    return [[sum(a * b for a, b in zip(row, column)) for column in zip(*right)] for row in left]
+    # Expanded convolutions give large sparse matrices, so zero entries are skipped.
+    columns = list(zip(*right))
+    return [[sum((a * b for a, b in zip(row, column) if a), Fraction(0)) for column in columns]
+            for row in left]
 
 
 def _value(expression, matrices):

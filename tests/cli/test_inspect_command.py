@@ -202,3 +202,22 @@ def test_inspect_certificate_needs_projection(capsys, tmp_path, option):
                    "projection, so they cannot be combined with --no-projection or "
                    "--no-certify\n")
     assert not (tmp_path / "c.json").exists()
+
+
+def test_inspect_latex_compiles(capsys, tmp_path):
+    import shutil
+    import subprocess
+
+    pdflatex = shutil.which("pdflatex")
+    if pdflatex is None:
+        pytest.skip("pdflatex is not installed")
+    document = tmp_path / "projected.tex"
+    run_in_process(capsys, "inspect", FLOAT_THEORY, "--samples", "2000", "--no-progress",
+                   "--latex", document)
+
+    result = subprocess.run([pdflatex, "-interaction=nonstopmode", "-halt-on-error",
+                             document.name], cwd=tmp_path, capture_output=True, text=True,
+                            timeout=120, check=False)
+
+    assert result.returncode == 0, result.stdout[-2000:]
+    assert (tmp_path / "projected.pdf").exists()
