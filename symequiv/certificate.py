@@ -24,9 +24,10 @@ from fractions import Fraction
 
 from symequiv.actions.maps import MonomialMatrix, identity_affine
 from symequiv.derivation.relate import relate
-from symequiv.errors import InputError, UnsupportedError
+from symequiv.errors import InputError
 from symequiv.exact.intervals import working_precision
-from symequiv.models.dense import DenseLayer
+from symequiv.models.expansion import FLATTENING, as_monomial, describe_expansion, expand_report
+from symequiv.models.layer import LatentElement
 from symequiv.models.matching import RowMatcher
 from symequiv.verdicts import InputWitness, Status
 
@@ -83,6 +84,11 @@ def _map(numbers, affine_map):
     result["translation"] = (None if affine_map.translation is None
                              else numbers.vector(affine_map.translation))
     return result
+
+
+def map_record(affine_map):
+    """Return an affine map in the certificate's form, with exact strings."""
+    return _map(_Numbers(affine_map.field), affine_map)
 
 
 def _latent(numbers, element):
@@ -285,8 +291,9 @@ def _two_relations(numbers, identities, network):
 class _Evidence:
     """Chooses, for each verdict of a report, evidence the kernel can re-check."""
 
-    def __init__(self, theory, report, numbers, identities, latent):
-        self.theory = theory
+    def __init__(self, network, action, report, numbers, identities, latent):
+        self.network = network
+        self.action = action
         self.report = report
         self.numbers = numbers
         self.identities = identities
@@ -296,7 +303,7 @@ class _Evidence:
         for name in properties:
             witness = self.report.result(name).verdict.witness
             if isinstance(witness, InputWitness):
-                return _input_witness(self.theory.network, self.theory.action, witness)
+                return _input_witness(self.network, self.action, witness)
         return None
 
     def end_to_end_equivariant(self, verdict):
@@ -314,23 +321,22 @@ class _Evidence:
                       "no hidden layer"):
             return {"kind": method}
         if method == "non-unique relation":
-            return _two_relations(self.numbers, self.identities, self.theory.network)
+            return _two_relations(self.numbers, self.identities, self.network)
         return None
 
     def layerwise_equivariant(self, verdict):
         if verdict.status is Status.PROVED:
-            return None if self.latent["theta"] is None else {"kind": "latent actions",
-                                                              "at": "theta"}
-        mismatch = _first_layer_mismatch(self.theory.network, self.theory.action,
-                                         self.report.derivation)
+            return None if not self.report.derivation.derived else {"kind": "latent actions",
+                                                                    "at": "theta"}
+        mismatch = _first_layer_mismatch(self.network, self.action, self.report.derivation)
         return mismatch or self._input_witness_of("layerwise_equivariant",
                                                   "end_to_end_equivariant")
 
     def layerwise_after_reparameterization(self, verdict):
         if verdict.status is Status.PROVED:
             if not self.report.reparameterization.changed:
-                return None if self.latent["theta"] is None else {"kind": "latent actions",
-                                                                  "at": "theta"}
+                return None if not self.report.derivation.derived else {"kind": "latent actions",
+                                                                        "at": "theta"}
             return None if self.latent["theta_star"] is None else {"kind": "latent actions",
                                                                    "at": "theta_star"}
         # A refutation at theta* is certified only by an input witness: it refutes
@@ -378,8 +384,103 @@ def _claim(evidence, result):
     return entry
 
 
+def _built_in_latent_actions(network, action):
+    r"""Return the maps :math:`q_i(g)` that built-in equivariance passes through, or None.
+
+    Each layer satisfies :math:`f_i(q_{i-1} y) = q_i f_i(y)` for every parameter
+    (:meth:`Layer.commute`), which is the layer relation the kernel checks.
+    Only permutations are returned, because their pre-activation scales are 1,
+    and only when they satisfy the group's relations.
+    """
+    layers = [{} for _ in network.hidden_layers]
+    for generator in action.generators:
+        current = action.input[generator]
+        for index, layer in enumerate(network.hidden_layers):
+            current = layer.commute(current)
+            permutation = None if current is None else as_monomial(current)
+            if (permutation is None or permutation.translation is not None
+                    or not isinstance(permutation.linear, MonomialMatrix)
+                    or not permutation.linear.is_permutation):
+                return None
+            scales = (network.field.one,) * layer.output_dimension
+            layers[index][generator] = LatentElement(permutation, scales)
+    for layer, elements in zip(network.hidden_layers, layers):
+        maps = {generator: element.map for generator, element in elements.items()}
+        if not action.check_latent_homomorphism(maps, layer.output_dimension).holds:
+            return None
+    return tuple(layers)
+
+
+def _nested(numbers, value):
+    if isinstance(value, tuple):
+        return [_nested(numbers, item) for item in value]
+    return numbers.text(value)
+
+
+_NOT_EVALUATED = ("{status} by {method}; the kernel does not evaluate {kinds} layers, so it "
+                  "cannot re-check this verdict")
+
+
+def _unevaluated_certificate(theory, report, numbers, kinds):
+    """Return a certificate that records every verdict without evidence, for attention."""
+    # NOTE: the kernel has no attention evaluation, so no verdict is certified here. A
+    # refutation witness could be re-checked with the kernel's interval exp.
+    network = theory.network
+    missing = sorted({kind for kind in kinds if kind not in FLATTENING})
+    parameters = {}
+    for index, layer in enumerate(network.layers, start=1):
+        for name, value in layer.parameters().items():
+            parameters[f"{name}{index}"] = _nested(numbers, value)
+    claims = []
+    for result in report.results:
+        verdict = result.verdict
+        entry = {"property": result.property, "expected": result.expected,
+                 "status": verdict.status.value, "method": verdict.method, "evidence": None}
+        if verdict.status in (Status.PROVED, Status.REFUTED):
+            entry["note"] = _NOT_EVALUATED.format(status=verdict.status.value,
+                                                  method=verdict.method,
+                                                  kinds=" and ".join(missing))
+        else:
+            entry["note"] = f"not decided ({verdict.status.value}): {verdict.reason}"
+        claims.append(entry)
+    return _document(theory, numbers, {
+        "widths": list(network.widths),
+        "layers": kinds,
+        "not_evaluated": missing,
+        "parameters": parameters,
+    }, [], {"theta": None, "theta_star": None}, None, claims)
+
+
+def _document(theory, numbers, network, identities, latent, reparameterization, claims):
+    action = theory.action
+    return {
+        "format": FORMAT_NAME,
+        "version": SCHEMA_VERSION,
+        "theory": {"name": theory.name, "description": theory.description,
+                   "source": theory.source},
+        "numbers": numbers.description,
+        "network": network,
+        "group": {
+            "generators": list(action.generators),
+            "relations": [str(word) for word in action.relations],
+            "input": {name: _map(numbers, action.input[name]) for name in action.generators},
+            "output": {name: _map(numbers, action.output[name]) for name in action.generators},
+        },
+        "identities": identities,
+        "latent_actions": latent,
+        "reparameterization": reparameterization,
+        "claims": claims,
+    }
+
+
 def build_certificate(theory, report=None):
     r"""Return the certificate of a theory as JSON-ready data.
+
+    A network of convolution, tokenwise or Deep Sets layers is certified
+    through its dense expansion (:mod:`symequiv.models.expansion`), recorded in
+    ``network.expanded_from``. A network with attention layers gets a
+    certificate whose verdicts all have ``evidence`` null, because the kernel
+    does not evaluate attention.
 
     Parameters
     ----------
@@ -391,51 +492,48 @@ def build_certificate(theory, report=None):
     -------
     dict
         Schema version :data:`SCHEMA_VERSION`; every number is an exact string.
-
-    Raises
-    ------
-    UnsupportedError
-        When the network has layers other than dense ones.
     """
-    network = theory.network
-    other = sorted({layer.kind for layer in network.layers if not isinstance(layer, DenseLayer)})
-    if other:
-        # NOTE: the kernel's layer relation and interval evaluation cover dense layers only.
-        raise UnsupportedError(f"certificates cover networks of dense layers only; "
-                               f"{theory.name} has {', '.join(other)} layers, which the kernel "
-                               "cannot re-check")
     report = report if report is not None else theory.verify()
+    network = theory.network
     action = theory.action
     numbers = _Numbers(network.field)
+    kinds = [layer.kind for layer in network.layers]
+    if any(kind not in FLATTENING for kind in kinds):
+        return _unevaluated_certificate(theory, report, numbers, kinds)
+
+    built_in = None
+    expanded_from = None
+    if any(kind != "dense" for kind in kinds):
+        if not report.derivation.derived and report.result(
+                "end_to_end_equivariant").verdict.method == "built-in equivariance":
+            built_in = _built_in_latent_actions(network, action)
+        # NOTE: the kernel checks the expanded dense network. That it equals the original
+        # layers is trusted here and tested on random inputs for the bundled theories.
+        report = expand_report(report)
+        expanded_from = describe_expansion(network, numbers.text)
+        network = report.derivation.network
+
     identities = _Identities(numbers)
     latent = {"theta": _latent_actions(numbers, identities, report.derivation),
               "theta_star": _latent_actions(numbers, identities, report.reduced_derivation)}
+    if built_in is not None:
+        latent["theta"] = [{generator: _latent(numbers, element)
+                            for generator, element in elements.items()}
+                           for elements in built_in]
+        latent["theta_source"] = "built-in equivariance"
     reparameterization = _reparameterization(numbers, identities, report.reparameterization)
-    evidence = _Evidence(theory, report, numbers, identities, latent)
+    evidence = _Evidence(network, action, report, numbers, identities, latent)
     claims = [_claim(evidence, result) for result in report.results]
-    return {
-        "format": FORMAT_NAME,
-        "version": SCHEMA_VERSION,
-        "theory": {"name": theory.name, "description": theory.description,
-                   "source": theory.source},
-        "numbers": numbers.description,
-        "network": {
-            "widths": list(network.widths),
-            "bias": all(layer.has_bias for layer in network.layers),
-            "activations": [layer.activation.name for layer in network.hidden_layers],
-            "parameters": _parameters(numbers, network),
-        },
-        "group": {
-            "generators": list(action.generators),
-            "relations": [str(word) for word in action.relations],
-            "input": {name: _map(numbers, action.input[name]) for name in action.generators},
-            "output": {name: _map(numbers, action.output[name]) for name in action.generators},
-        },
-        "identities": identities.as_list(),
-        "latent_actions": latent,
-        "reparameterization": reparameterization,
-        "claims": claims,
+    description = {
+        "widths": list(network.widths),
+        "bias": all(layer.has_bias for layer in network.layers),
+        "activations": [layer.activation.name for layer in network.hidden_layers],
+        "parameters": _parameters(numbers, network),
     }
+    if expanded_from is not None:
+        description["expanded_from"] = expanded_from
+    return _document(theory, numbers, description, identities.as_list(), latent,
+                     reparameterization, claims)
 
 
 def write_certificate(path, certificate):

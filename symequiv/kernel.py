@@ -735,6 +735,15 @@ class Certificate:
             raise Malformed("network.widths", "expected at least two positive integers")
         self.depth = len(self.widths) - 1
 
+        # Layers the kernel does not evaluate (attention): no verdict can have evidence.
+        self.not_evaluated = network.get("not_evaluated") or []
+        if not isinstance(self.not_evaluated, list) or not all(
+                isinstance(kind, str) for kind in self.not_evaluated):
+            raise Malformed("network.not_evaluated", "expected a list of layer kinds")
+        if self.not_evaluated:
+            self.names, self.activations = [], []
+            return
+
         self.names = _get(network, "activations", list, "network")
         if len(self.names) != self.depth - 1 or not all(isinstance(n, str) for n in self.names):
             raise Malformed("network.activations", f"expected {self.depth - 1} names")
@@ -1054,6 +1063,10 @@ class Certificate:
         allowed = EVIDENCE.get(kind, {}) if isinstance(kind, str) else {}
         if prop not in allowed or allowed[prop] not in (None, status):
             raise Rejected(where, f"evidence {kind!r} cannot establish {prop} = {status}")
+        if self.not_evaluated:
+            raise Unsupported(where, f"the kernel does not evaluate "
+                                     f"{' and '.join(self.not_evaluated)} layers, so it cannot "
+                                     f"re-check {kind!r} evidence")
         if kind == "latent actions":
             at = evidence.get("at")
             if at not in ("theta", "theta_star") or (

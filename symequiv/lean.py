@@ -25,7 +25,7 @@ import os
 import re
 
 from symequiv.errors import InputError, UnsupportedError
-from symequiv.models.dense import DenseLayer
+from symequiv.models.expansion import FLATTENING, expand_report
 
 _ENTRY_LEMMAS = "Matrix.mul_apply, Fin.sum_univ_succ, Matrix.one_apply, pow_succ"
 
@@ -33,12 +33,11 @@ _ENTRY_LEMMAS = "Matrix.mul_apply, Fin.sum_univ_succ, Matrix.one_apply, pow_succ
 class _Lean:
     def __init__(self, theory, report):
         self.theory = theory
-        self.report = report
-        other = sorted({layer.kind for layer in theory.network.layers
-                        if not isinstance(layer, DenseLayer)})
-        if other:
-            raise UnsupportedError(f"Lean export covers networks of dense layers only; "
-                                   f"{theory.name} has {', '.join(other)} layers")
+        kinds = [layer.kind for layer in theory.network.layers]
+        # Layers without a dense expansion (attention): only the group's relations are stated.
+        self.not_stated = sorted({kind for kind in kinds if kind not in FLATTENING})
+        self.expanded = not self.not_stated and any(kind != "dense" for kind in kinds)
+        self.report = expand_report(report) if self.expanded else report
         field = theory.network.field
         if not (field.is_rational or field.symbols):
             raise UnsupportedError(f"Lean export needs rational numbers or free symbols; the "
@@ -222,6 +221,14 @@ class _Lean:
                        "(Fin.castSucc i) j) x", ""]
         derivation = self.report.derivation
         reduced = self.report.reduced_derivation
+        if self.not_stated:
+            self._unstated(action, namespace)
+            return "\n".join(self.lines)
+        if self.expanded:
+            kinds = ", ".join(layer.kind for layer in self.theory.network.layers)
+            self.lines += [f"-- The layers ({kinds}) are stated as their dense expansions on the "
+                           "flattened spaces:", "-- every weight-shared layer is a dense layer "
+                           "x ↦ σ(W x + b) with the shared weights repeated.", ""]
         if not derivation.derived and (reduced is None or not reduced.derived):
             self.lines += [f"-- No latent action was derived: {derivation.reason}.",
                            "-- Nothing about layerwise equivariance is stated.", "",
@@ -242,6 +249,22 @@ class _Lean:
         self.lines += [f"end Symequiv.{namespace}", ""]
         return "\n".join(self.lines)
 
+    def _unstated(self, action, namespace):
+        """State only the group's relations on the input and output, for attention networks."""
+        kinds = " and ".join(self.not_stated)
+        for name in action.generators:
+            self.homogeneous(f"Hin_{name}", action.input[name], f"rho_in({name})")
+            self.homogeneous(f"Hout_{name}", action.output[name], f"rho_out({name})")
+        self._inverses(action)
+        self.relations("Hin", "")
+        self.relations("Hout", "")
+        derivation = self.report.derivation
+        self.lines += [f"-- This network has {kinds} layers, which are not a linear map followed "
+                       "by a pointwise", "-- activation, so no layer and no latent action is "
+                       "stated; only the relations of G on the", "-- input and output above. "
+                       f"The derivation's outcome ({derivation.status.value}): "
+                       f"{derivation.reason}.", "", f"end Symequiv.{namespace}", ""]
+
     def _inverses(self, action):
         inverted = {name for relation in action.relations
                     for name, exponent in relation.letters if exponent < 0}
@@ -251,7 +274,7 @@ class _Lean:
                                  f"the inverse of {prefix}_{name}")
         for derivation, suffix in ((self.report.derivation, ""),
                                    (self.report.reduced_derivation, "Star")):
-            if derivation is None or not derivation.derived:
+            if derivation is None or not derivation.derived or self.not_stated:
                 continue
             for index, actions in enumerate(derivation.latent_actions, start=1):
                 for name in sorted(inverted):

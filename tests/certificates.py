@@ -8,7 +8,7 @@ import pathlib
 
 import symequiv
 from symequiv.certificate import build_certificate
-from symequiv.models.dense import DenseLayer
+from symequiv.models.expansion import FLATTENING
 from symequiv.theory.numeric_theory import NumericTheory
 from tests.cli.runner import bundled_text
 
@@ -20,17 +20,22 @@ def _kind(name):
     theory = symequiv.load(THEORIES / f"{name}.toml")
     if isinstance(theory, NumericTheory):
         return "float"
-    if all(isinstance(layer, DenseLayer) for layer in theory.network.layers):
+    kinds = {layer.kind for layer in theory.network.layers}
+    if kinds == {"dense"}:
         return "dense"
-    return "other"
+    return "expanded" if kinds <= set(FLATTENING) else "attention"
 
 
-# LaTeX, certificates and Lean files need exact parameters, so theories reading float
-# weights are rejected; certificates and Lean files cover networks of dense layers only.
+# derive exports LaTeX, certificates and Lean files of exact theories only; float theories
+# export the projection through inspect. Certificates and Lean files state networks of
+# conv, tokenwise and Deep Sets layers by their dense expansion, and record the verdicts
+# of networks with attention layers without evidence.
 FLOAT = [name for name in BUNDLED if _kind(name) == "float"]
 EXACT = [name for name in BUNDLED if name not in FLOAT]
 DENSE = [name for name in EXACT if _kind(name) == "dense"]
 OTHER_LAYERS = [name for name in EXACT if name not in DENSE]
+EXPANDED = [name for name in OTHER_LAYERS if _kind(name) == "expanded"]
+ATTENTION = [name for name in OTHER_LAYERS if name not in EXPANDED]
 
 
 @functools.cache
@@ -65,3 +70,42 @@ def duplicate_neuron_certificate():
         assert old in text
         text = text.replace(old, new)
     return build_certificate(symequiv.loads(text))
+
+
+# A tokenwise tanh layer and a dense readout that weights tokens 1 and 3 alike: reversing
+# the tokens passes through the first layer and is absorbed by the readout.
+TOKENWISE_TEXT = """
+[theory]
+name = "tokenwise-reversal"
+
+[group]
+generators = ["r"]
+relations = ["r^2"]
+
+[group.input]
+r = { permutation = [2, 1, 0] }
+
+[group.output]
+r = "trivial"
+
+[model]
+layers = [
+  { kind = "tokenwise", tokens = 3, inputs = 1, outputs = 2, activation = "tanh" },
+  { kind = "dense", inputs = 6, outputs = 1 },
+]
+
+[parameters]
+W1 = [[1], [-2]]
+b1 = ["1/2", 1]
+W2 = [[1, 2, -1, 3, 1, 2]]
+b2 = [0]
+
+[expect]
+end_to_end_equivariant = true
+layerwise_equivariant = true
+"""
+
+
+def tokenwise_theory():
+    """Return the theory of :data:`TOKENWISE_TEXT`."""
+    return symequiv.loads(TOKENWISE_TEXT)

@@ -15,13 +15,25 @@ from fractions import Fraction
 import mpmath
 import pytest
 
+import symequiv
 from symequiv import kernel
-from tests.certificates import DENSE, certificate_of, claim, duplicate_neuron_certificate
+from symequiv.certificate import build_certificate
+from tests.certificates import (
+    ATTENTION,
+    EXACT,
+    EXPANDED,
+    THEORIES,
+    certificate_of,
+    claim,
+    duplicate_neuron_certificate,
+    tokenwise_theory,
+)
+from tests.cli.runner import bundled_text
 
 KERNEL_SOURCE = pathlib.Path(kernel.__file__)
 
 
-@pytest.mark.parametrize("name", DENSE)
+@pytest.mark.parametrize("name", EXACT)
 def test_bundled_certificate_accepted(name):
     results = kernel.check(certificate_of(name))
 
@@ -550,3 +562,136 @@ def test_odd_values_rejected_cleanly(name):
                 continue
             except Exception as error:  # any other exception is the failure
                 pytest.fail(f"{name}: {'.'.join(map(str, path))} = {value!r} raised {error!r}")
+
+
+# -- dense expansions of conv, tokenwise and Deep Sets layers ---------------------------------
+
+
+@pytest.mark.parametrize("name", EXPANDED)
+def test_expanded_certificate_names_layers(name):
+    certificate = certificate_of(name)
+    kinds = [layer.kind for layer in symequiv.load(THEORIES / f"{name}.toml").network.layers]
+
+    assert certificate["network"]["expanded_from"]["kinds"] == kinds
+    assert [layer["kind"] for layer in certificate["network"]["expanded_from"]["layers"]] == kinds
+
+
+def test_expansion_record_holds_original_kernel():
+    layers = certificate_of("conv-dihedral")["network"]["expanded_from"]["layers"]
+
+    assert layers[0]["height"] == 3
+    assert layers[0]["padding"] == "zero"
+    assert layers[0]["parameters"]["K"][0] == [[["1", "2", "0"], ["0", "1", "-1"],
+                                                ["0", "0", "3"]]]
+
+
+def test_conv_verdicts_certified():
+    results = kernel.check(certificate_of("conv-dihedral"))
+
+    assert [result[2] for result in results] == [True, False, True, False]
+
+
+def test_tokenwise_verdicts_certified():
+    results = kernel.check(build_certificate(tokenwise_theory()))
+
+    assert [result[2] for result in results] == [True, False, True, False]
+
+
+def test_perturbed_conv_weight_rejected():
+    certificate = certificate_of("conv-dihedral")
+    assert certificate["network"]["parameters"]["W1"][0][0] == "1"
+    certificate["network"]["parameters"]["W1"][0][0] = "2"
+
+    with pytest.raises(kernel.Rejected, match=r"latent_actions\.theta, generator r, layer f_1: "
+                                              r"neuron 34 of the moved layer is not 1 times "
+                                              r"neuron 1"):
+        kernel.check(certificate)
+
+
+def test_tampered_conv_preactivation_scale_rejected():
+    certificate = certificate_of("conv-dihedral")
+    certificate["latent_actions"]["theta"][0]["r"]["preactivation_scales"][0] = "-1"
+
+    with pytest.raises(kernel.Rejected, match=r"generator r, layer f_1: neuron 34 of the moved "
+                                              r"layer is not -1 times neuron 1"):
+        kernel.check(certificate)
+
+
+def test_perturbed_conv_theory_refuted_and_certified():
+    text = bundled_text("conv-dihedral")
+    old = "[[[1, 2, 0], [0, 1, -1], [0, 0, 3]]],"
+    assert old in text
+    theory = symequiv.loads(text.replace(old, "[[[1, 2, 0], [0, 1, -1], [0, 0, 4]]],", 1))
+
+    results = kernel.check(build_certificate(theory))
+
+    assert results[0] == ("end_to_end_equivariant", "refuted", True,
+                          "input witness re-evaluated in interval arithmetic")
+    assert results[2] == ("layerwise_equivariant", "refuted", True,
+                          "a first-layer neuron of theta^g has no admissible partner")
+
+
+def test_deepsets_built_in_equivariance_certified():
+    certificate = certificate_of("deepsets-permutation")
+
+    results = kernel.check(certificate)
+
+    assert certificate["latent_actions"]["theta_source"] == "built-in equivariance"
+    assert results[0] == ("end_to_end_equivariant", "proved", True,
+                          "latent actions at theta re-checked")
+    assert results[2][:3] == ("layerwise_equivariant", "unknown", False)
+    assert "the theorem does not apply" in results[2][3]
+
+
+def test_tampered_built_in_latent_map_rejected():
+    certificate = certificate_of("deepsets-permutation")
+    certificate["latent_actions"]["theta"][0]["s"]["images"] = [0, 1, 2, 3, 4, 5]
+
+    with pytest.raises(kernel.Rejected, match=r"latent_actions\.theta, generator s, layer f_1: "
+                                              r"neuron 1 of the moved layer is not 1 times "
+                                              r"neuron 1"):
+        kernel.check(certificate)
+
+
+def test_tampered_deepsets_pool_weight_rejected():
+    certificate = certificate_of("deepsets-permutation")
+    # Row 1 reads element 2 through the pool weight U only.
+    certificate["network"]["parameters"]["W1"][0][1] = "5"
+
+    with pytest.raises(kernel.Rejected, match=r"generator s, layer f_1: neuron 3 of the moved "
+                                              r"layer is not 1 times neuron 1"):
+        kernel.check(certificate)
+
+
+# -- attention: verdicts recorded without evidence ---------------------------------------------
+
+
+@pytest.mark.parametrize("name", ATTENTION)
+def test_attention_certificate_certifies_nothing(name):
+    results = kernel.check(certificate_of(name))
+
+    assert [result[2] for result in results] == [False] * 4
+    decided = [result for result in results if result[1] in ("proved", "refuted")]
+    assert decided
+    for result in decided:
+        assert "the kernel does not evaluate attention layers" in result[3]
+
+
+def test_attention_certificate_with_evidence_unsupported():
+    certificate = certificate_of("layers-mixed")
+    claim(certificate, "end_to_end_equivariant")["evidence"] = {"kind": "latent actions",
+                                                                "at": "theta"}
+
+    with pytest.raises(kernel.Unsupported, match=r"claims\[0\]: the kernel does not evaluate "
+                                                 r"attention layers, so it cannot re-check "
+                                                 r"'latent actions' evidence"):
+        kernel.check(certificate)
+
+
+def test_attention_certificate_group_still_checked():
+    certificate = certificate_of("layers-mixed")
+    certificate["group"]["input"]["r"]["images"] = [1, 2, 0]
+
+    with pytest.raises(kernel.Rejected, match=r"group\.relations: the relation r\^2 fails for "
+                                              r"rho_in"):
+        kernel.check(certificate)

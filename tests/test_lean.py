@@ -15,7 +15,7 @@ import pytest
 import symequiv
 from symequiv.errors import UnsupportedError
 from symequiv.lean import lean_statements, write_lean
-from tests.certificates import DENSE, OTHER_LAYERS, THEORIES
+from tests.certificates import ATTENTION, DENSE, EXPANDED, THEORIES, tokenwise_theory
 from tests.cli.runner import bundled_text
 
 _DEFINITION = re.compile(r"def (\w+) : Matrix \(Fin (\d+)\) \(Fin (\d+)\) ℚ :=\n  (.+)")
@@ -40,7 +40,10 @@ def _matrices(text):
 
 
 def _product(left, right):
-    return [[sum(a * b for a, b in zip(row, column)) for column in zip(*right)] for row in left]
+    # Expanded convolutions give large sparse matrices, so zero entries are skipped.
+    columns = list(zip(*right))
+    return [[sum((a * b for a, b in zip(row, column) if a), Fraction(0)) for column in columns]
+            for row in left]
 
 
 def _value(expression, matrices):
@@ -68,7 +71,8 @@ def _obligations(text):
     return results
 
 
-@pytest.mark.parametrize("name", [name for name in DENSE if name != "tanh-swap-family"])
+@pytest.mark.parametrize("name", [name for name in DENSE + EXPANDED
+                                  if name != "tanh-swap-family"])
 def test_every_obligation_true(name):
     results = _obligations(lean_statements(load(name)))
 
@@ -141,8 +145,39 @@ def test_unwritable_path_raises_input_error(tmp_path):
         write_lean(tmp_path / "missing" / "x.lean", load("tanh-swap"))
 
 
-@pytest.mark.parametrize("name", OTHER_LAYERS)
-def test_other_layers_rejected(name):
-    with pytest.raises(UnsupportedError, match=f"Lean export covers networks of dense layers only; "
-                                               f"{name} has "):
-        lean_statements(load(name))
+def test_tokenwise_obligations_true():
+    results = _obligations(lean_statements(tokenwise_theory()))
+
+    assert set(results) == {"relation1_Hin", "relation1_Hout", "obligation1_r",
+                            "obligation2_r", "relation1_H1"}
+    assert all(results.values())
+
+
+def test_conv_stated_as_dense_expansion():
+    text = lean_statements(load("conv-dihedral"))
+
+    assert "-- The layers (conv, conv) are stated as their dense expansions" in text
+    assert "def Aug1 : Matrix (Fin 72) (Fin 10) ℚ :=" in text
+    assert "theorem obligation1_r :" in text
+
+
+def test_perturbed_conv_obligation_false():
+    text = lean_statements(load("conv-dihedral"))
+    old = "def Aug1 : Matrix (Fin 72) (Fin 10) ℚ :=\n  !![1, (-1), 0, 0, 3,"
+    assert old in text
+
+    results = _obligations(text.replace(old, old.replace("!![1,", "!![2,")))
+
+    assert results["obligation1_r"] is False
+
+
+@pytest.mark.parametrize("name", ATTENTION)
+def test_attention_states_relations_only(name):
+    text = lean_statements(load(name))
+
+    assert ("-- This network has attention layers, which are not a linear map followed by a "
+            "pointwise\n-- activation, so no layer and no latent action is stated") in text
+    assert "theorem obligation" not in text
+    assert "theorem layer" not in text
+    assert all(_obligations(text).values())
+    assert {name.split("_")[1] for name in _obligations(text)} == {"Hin", "Hout"}

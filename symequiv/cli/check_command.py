@@ -35,7 +35,8 @@ def run(arguments):
     name = (data.get("theory") or {}).get("name", "") if isinstance(data, dict) else ""
     expected = {claim.get("property"): claim.get("expected") for claim in data["claims"]}
     if arguments.json:
-        print_json({"source": path, "name": name, "accepted": True, "results": [
+        print_json({"source": path, "name": name, "accepted": True,
+                    "scope": _scope(data["network"], None), "results": [
             {"property": prop, "status": status, "expected": expected.get(prop),
              "certified": certified, "summary": summary}
             for prop, status, certified, summary in results]})
@@ -43,8 +44,28 @@ def run(arguments):
     count = sum(1 for result in results if result[2])
     print(f"{name}  ({path}): accepted by the kernel; {count} of {len(results)} verdicts "
           "re-checked")
+    for line in _scope(data["network"], count):
+        print(f"  {line}")
     for prop, status, certified, summary in results:
         claim = "" if expected.get(prop) is None else f" (claimed {str(expected[prop]).lower()})"
         print(f"  [{'checked' if certified else 'not certified'}] {prop}{claim}: {status}")
         print(f"      {summary}")
     return 0
+
+
+def _scope(network, count):
+    """Return lines saying what the kernel evaluated: all, a dense expansion, or no layers."""
+    lines = []
+    not_evaluated = network.get("not_evaluated") or []
+    expanded = network.get("expanded_from")
+    if not_evaluated:
+        lines.append(f"the kernel does not evaluate {' and '.join(not_evaluated)} layers, so no "
+                     "verdict about this network is certified")
+    elif isinstance(expanded, dict):
+        kinds = ", ".join(dict.fromkeys(expanded.get("kinds") or []))
+        lines.append(f"the kernel checked the dense expansion of the {kinds} layers; that the "
+                     "expansion equals the layers is trusted")
+    if count == 0:
+        lines.append("nothing is certified: an accepted certificate proves only its checked "
+                     "verdicts")
+    return lines

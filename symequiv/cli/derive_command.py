@@ -60,8 +60,9 @@ def run(arguments):
         if exports and isinstance(theory, NumericTheory):
             raise UnsupportedError(
                 "LaTeX, certificates and Lean files need exact parameters, but this theory "
-                f"reads float weights from {theory.weights_path}; run `symequiv inspect` "
-                "instead, which projects the weights and certifies the projection exactly")
+                f"reads float weights from {theory.weights_path}; run `symequiv inspect FILE "
+                "--certificate OUT.json` (or --latex OUT.tex) instead, which projects the "
+                "weights, certifies the projection exactly and exports it")
         if exports:
             report = theory.verify()
             derivation = report.derivation

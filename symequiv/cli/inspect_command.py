@@ -63,6 +63,12 @@ def add_parser(subparsers):
                         help="skip the projection onto equivariant parameters")
     parser.add_argument("--no-certify", action="store_true",
                         help="project, but skip the exact certification of the projection")
+    parser.add_argument("--certificate", metavar="OUT.json",
+                        help="write the certificate of the projected exact network, which "
+                        "'symequiv check' re-checks")
+    parser.add_argument("--latex", metavar="OUT.tex",
+                        help="write the derivation of the projected exact network as a "
+                        "standalone LaTeX document")
     parser.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
                         help="draw a progress bar on standard error (default: when it is a "
                         "terminal)")
@@ -88,6 +94,11 @@ def run(arguments):
             print_error(f"--image-shape {height} {width} has {height * width} pixels but the "
                         f"input dimension is {network.input_dimension}")
             return 2
+    if (arguments.certificate or arguments.latex) and (arguments.no_projection
+                                                       or arguments.no_certify):
+        print_error("--certificate and --latex export the certified projection, so they "
+                    "cannot be combined with --no-projection or --no-certify")
+        return 2
     show_progress = sys.stderr.isatty() if arguments.progress is None else arguments.progress
     bar = None
     if show_progress:
@@ -106,6 +117,7 @@ def run(arguments):
 
             written = save_plots(inspection, theory.action, arguments.plots,
                                  arguments.image_shape)
+        exported = _export_projection(arguments, theory, inspection)
     except SymequivError as error:
         print_error(error)
         return 2
@@ -120,4 +132,29 @@ def run(arguments):
         print(format_inspection(inspection))
         for path in written:
             print(f"wrote {path}")
+        for line in exported:
+            print(line)
     return 0
+
+
+def _export_projection(arguments, theory, inspection):
+    """Write the certificate and LaTeX of the projected network; returns one line per file."""
+    if not (arguments.certificate or arguments.latex):
+        return []
+    from symequiv.numeric.projected_theory import projected_certificate, projected_theory
+
+    exact = projected_theory(theory, inspection)
+    report = exact.verify()
+    lines = []
+    if arguments.certificate:
+        from symequiv.certificate import write_certificate
+
+        write_certificate(arguments.certificate,
+                          projected_certificate(theory, inspection, report))
+        lines.append(f"certificate of the projected network written to {arguments.certificate}")
+    if arguments.latex:
+        from symequiv.latex import write_latex
+
+        write_latex(arguments.latex, exact, report)
+        lines.append(f"LaTeX derivation of the projected network written to {arguments.latex}")
+    return lines

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from symequiv.cli.main import main
-from tests.certificates import DENSE, FLOAT, OTHER_LAYERS
+from tests.certificates import EXACT, FLOAT
 from tests.cli.runner import THEORIES, run_symequiv
 
 
@@ -17,7 +17,7 @@ def run_in_process(capsys, *arguments):
     return status, captured.out, captured.err
 
 
-@pytest.mark.parametrize("name", DENSE)
+@pytest.mark.parametrize("name", EXACT)
 def test_round_trip_accepted(capsys, tmp_path, name):
     certificate = tmp_path / f"{name}.json"
 
@@ -128,16 +128,53 @@ def test_missing_file_exits_2(capsys, tmp_path):
                    "No such file or directory\n")
 
 
-@pytest.mark.parametrize("name", OTHER_LAYERS)
-def test_certificate_of_other_layers_rejected(capsys, tmp_path, name):
-    status, out, err = run_in_process(capsys, "derive", THEORIES / f"{name}.toml",
-                                      "--certificate", tmp_path / "c.json")
+def test_conv_output_names_expansion(capsys, tmp_path):
+    certificate = tmp_path / "conv.json"
+    run_in_process(capsys, "derive", THEORIES / "conv-dihedral.toml", "--certificate",
+                   certificate)
 
-    assert status == 2
-    assert out == ""
-    assert err.startswith(f"symequiv: error: certificates cover networks of dense layers only; "
-                          f"{name} has ")
-    assert not (tmp_path / "c.json").exists()
+    status, out, _ = run_in_process(capsys, "check", certificate)
+
+    assert status == 0
+    assert out.splitlines()[:2] == [
+        f"conv-dihedral  ({certificate}): accepted by the kernel; 2 of 4 verdicts re-checked",
+        "  the kernel checked the dense expansion of the conv layers; that the expansion "
+        "equals the layers is trusted",
+    ]
+
+
+def test_attention_output_says_nothing_certified(capsys, tmp_path):
+    certificate = tmp_path / "mixed.json"
+    run_in_process(capsys, "derive", THEORIES / "layers-mixed.toml", "--certificate",
+                   certificate)
+
+    status, out, _ = run_in_process(capsys, "check", certificate)
+
+    assert status == 0
+    assert out.splitlines()[:6] == [
+        f"layers-mixed  ({certificate}): accepted by the kernel; 0 of 4 verdicts re-checked",
+        "  the kernel does not evaluate attention layers, so no verdict about this network is "
+        "certified",
+        "  nothing is certified: an accepted certificate proves only its checked verdicts",
+        "  [not certified] end_to_end_equivariant (claimed true): proved",
+        "      proved by derivation; the kernel does not evaluate attention layers, so it "
+        "cannot re-check this verdict",
+        "  [not certified] identifiable: unknown",
+    ]
+
+
+def test_attention_json_has_scope(capsys, tmp_path):
+    certificate = tmp_path / "mixed.json"
+    run_in_process(capsys, "derive", THEORIES / "layers-mixed.toml", "--certificate",
+                   certificate)
+
+    status, out, _ = run_in_process(capsys, "check", certificate, "--json")
+
+    assert status == 0
+    data = json.loads(out)
+    assert data["scope"][0] == ("the kernel does not evaluate attention layers, so no verdict "
+                                "about this network is certified")
+    assert [result["certified"] for result in data["results"]] == [False] * 4
 
 
 @pytest.mark.parametrize("option", ["--certificate", "--latex", "--lean"])
@@ -150,4 +187,7 @@ def test_exports_of_float_weights_rejected(capsys, tmp_path, name, option):
     assert out == ""
     assert err.startswith("symequiv: error: LaTeX, certificates and Lean files need exact "
                           "parameters, but this theory reads float weights from ")
+    assert err.endswith("; run `symequiv inspect FILE --certificate OUT.json` (or --latex "
+                        "OUT.tex) instead, which projects the weights, certifies the "
+                        "projection exactly and exports it\n")
     assert not (tmp_path / "out").exists()

@@ -143,3 +143,81 @@ def test_verify_float_json_has_numeric_details(capsys):
     assert verdict["status"] == "numerical evidence"
     assert verdict["observed"] is True
     assert verdict["tolerance"] == 1e-9
+
+
+def test_inspect_certificate_accepted_by_check(capsys, tmp_path):
+    certificate = tmp_path / "projected.json"
+
+    status, out, err = run_in_process(capsys, "inspect", FLOAT_THEORY, "--samples", "2000",
+                                      "--no-progress", "--certificate", certificate)
+
+    assert status == 0, err
+    assert out.splitlines()[-1] == (f"certificate of the projected network written to "
+                                    f"{certificate}")
+    status, out, err = run_in_process(capsys, "check", certificate)
+    assert status == 0, err
+    assert out.splitlines()[0] == (f"tanh-mirror-float-projected  ({certificate}): accepted by "
+                                   "the kernel; 4 of 4 verdicts re-checked")
+
+
+def test_inspect_certificate_states_projection(capsys, tmp_path):
+    certificate = tmp_path / "projected.json"
+
+    run_in_process(capsys, "inspect", FLOAT_THEORY, "--samples", "2000", "--no-progress",
+                   "--certificate", certificate)
+
+    theory = json.loads(certificate.read_text())["theory"]
+    assert theory["description"].startswith("The exact projection of the weights of "
+                                            "tanh-mirror-float (from ")
+    assert "not the original weights" in theory["description"]
+    assert theory["projection"]["samples"] == 2000
+    assert theory["projection"]["distance"] == 0.0
+    assert theory["projection"]["snapped_latent_actions"][0]["m"]["images"] == [
+        1, 0, 3, 2, 5, 4, 7, 6]
+
+
+def test_inspect_latex_written(capsys, tmp_path):
+    document = tmp_path / "projected.tex"
+
+    status, out, _ = run_in_process(capsys, "inspect", FLOAT_THEORY, "--samples", "2000",
+                                    "--no-progress", "--latex", document)
+
+    assert status == 0
+    assert out.splitlines()[-1] == (f"LaTeX derivation of the projected network written to "
+                                    f"{document}")
+    text = document.read_text()
+    assert "\\begin{document}" in text
+    assert "The exact projection of the weights of tanh-mirror-float" in text
+
+
+@pytest.mark.parametrize("option", ["--no-projection", "--no-certify"])
+def test_inspect_certificate_needs_projection(capsys, tmp_path, option):
+    status, out, err = run_in_process(capsys, "inspect", FLOAT_THEORY, "--samples", "2000",
+                                      "--no-progress", option, "--certificate",
+                                      tmp_path / "c.json")
+
+    assert status == 2
+    assert out == ""
+    assert err == ("symequiv: error: --certificate and --latex export the certified "
+                   "projection, so they cannot be combined with --no-projection or "
+                   "--no-certify\n")
+    assert not (tmp_path / "c.json").exists()
+
+
+def test_inspect_latex_compiles(capsys, tmp_path):
+    import shutil
+    import subprocess
+
+    pdflatex = shutil.which("pdflatex")
+    if pdflatex is None:
+        pytest.skip("pdflatex is not installed")
+    document = tmp_path / "projected.tex"
+    run_in_process(capsys, "inspect", FLOAT_THEORY, "--samples", "2000", "--no-progress",
+                   "--latex", document)
+
+    result = subprocess.run([pdflatex, "-interaction=nonstopmode", "-halt-on-error",
+                             document.name], cwd=tmp_path, capture_output=True, text=True,
+                            timeout=120, check=False)
+
+    assert result.returncode == 0, result.stdout[-2000:]
+    assert (tmp_path / "projected.pdf").exists()
