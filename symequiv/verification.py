@@ -28,7 +28,7 @@ from symequiv.derivation.engine import DerivationStatus, derive
 from symequiv.identifiability.decide import decide_identifiability
 from symequiv.identifiability.reduction import reduce_network
 from symequiv.models.dense import DenseLayer
-from symequiv.verdicts import Status, StepWitness, Verdict
+from symequiv.verdicts import ParameterWitness, Status, StepWitness, Verdict
 
 PROPERTIES = (
     "end_to_end_equivariant",
@@ -130,6 +130,52 @@ def _layerwise_verdict(derivation, end_to_end):
     return Verdict.unknown("the derivation was inconclusive: " + derivation.reason)
 
 
+def _refute_by_the_theorem(identifiable, end_to_end, derivation):
+    r"""Refute identifiability when the network is equivariant but no latent action exists.
+
+    For an end-to-end equivariant network, :math:`\theta^g` computes
+    :math:`\rho_{out}(g)^{-1} f(\rho_{in}(g) x) = f(x)`, the function of
+    :math:`\theta`. Were :math:`\theta` identifiable, a unique sequence
+    :math:`k_i(g)` would relate :math:`\theta^g` to :math:`\theta`, and uniqueness
+    would make :math:`g \mapsto k_i(g)` homomorphisms. A complete derivation that
+    finds none therefore refutes identifiability, with :math:`\theta^g` as the
+    second parameter.
+    """
+    if identifiable.status is not Status.UNKNOWN or end_to_end.status is not Status.PROVED:
+        return identifiable
+    if derivation.status is not DerivationStatus.NO_LATENT_ACTION:
+        return identifiable
+    for generator, step in derivation.steps.items():
+        # With maps passing through layers (generalized adjunction), theta^g alone
+        # does not compute f, so it is no second parameter.
+        if step.adjoint is None or any(map_ is not None for map_ in step.passthrough):
+            return identifiable
+        if not step.relation.found:
+            parameters = {name: _as_strings(value)
+                          for name, value in step.adjoint.parameter_expressions().items()}
+            witness = ParameterWitness(
+                f"theta^{generator}, the parameters moved by the generator {generator}, "
+                "computes the same function as theta, because the network is end-to-end "
+                "equivariant",
+                parameters,
+                f"no k_i in K_i relates it to theta: {step.relation.failure} "
+                f"(layer f_{step.relation.failure_layer})")
+            return Verdict.refuted("theorem", "the network is end-to-end equivariant but no "
+                                   "latent action relates theta^g to theta; identifiable "
+                                   "parameters would have one", witness)
+    witness = StepWitness(derivation.reason)
+    return Verdict.refuted("theorem", "the network is end-to-end equivariant, and the latent "
+                           "elements relating theta^g to theta form no homomorphism; for "
+                           "identifiable parameters they are unique and so would form one",
+                           witness)
+
+
+def _as_strings(value):
+    if isinstance(value, list):
+        return [_as_strings(item) for item in value]
+    return str(value)
+
+
 def verify_network(network, action, expectations=None, name="", source=None, seed=0,
                    strict=False):
     r"""Compute every property for ``network`` under ``action`` and compare with the claims.
@@ -156,6 +202,7 @@ def verify_network(network, action, expectations=None, name="", source=None, see
     derivation = derive(network, action)
     identifiable = decide_identifiability(network)
     end_to_end = decide_end_to_end(network, action, derivation, identifiable, seed=seed)
+    identifiable = _refute_by_the_theorem(identifiable, end_to_end, derivation)
     layerwise = _layerwise_verdict(derivation, end_to_end)
 
     reparameterization = reduce_network(network)

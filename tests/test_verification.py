@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pathlib
 
+import numpy
 import pytest
 
 import symequiv
@@ -32,7 +33,7 @@ EXPECTED = {
                        (P, DERIVATION)],
     "gelu-bypass": [(P, "normal form"), (R, "second parameter"), (R, DERIVATION),
                     (R, DERIVATION)],
-    "gelu-odd-pair": [(P, "normal form"), (U, "none"), (R, DERIVATION), (R, DERIVATION)],
+    "gelu-odd-pair": [(P, "normal form"), (R, "theorem"), (R, DERIVATION), (R, DERIVATION)],
     "leaky-relu-swap": [(P, DERIVATION), (U, "none"), (P, DERIVATION), (P, DERIVATION)],
     "linear-swap": [(P, DERIVATION), (P, "rank criterion for linear networks"),
                     (P, DERIVATION), (P, DERIVATION)],
@@ -221,3 +222,29 @@ def test_claim_result_to_dict():
                     "conditional": None, "tolerance": None, "observed": None,
                     "margin": None},
     }
+
+
+def test_equivariant_network_without_latent_action_is_not_identifiable():
+    # For an equivariant network theta^g has the function of theta; were theta
+    # identifiable, a latent element would relate them, which the derivation excludes.
+    theory = load("gelu-odd-pair")
+    report = theory.verify()
+    verdict = report.result("identifiable").verdict
+    adjoint = report.derivation.steps["n"].adjoint
+
+    assert verdict.status is R
+    assert verdict.method == "theorem"
+    assert isinstance(verdict.witness, ParameterWitness)
+    assert verdict.witness.parameters == {"W1": [["-1"], ["-1"]], "b1": ["1", "-1"],
+                                          "W2": [["-1", "1"]], "b2": ["1"]}
+    inputs = numpy.linspace(-3, 3, 13).reshape(-1, 1)
+    assert numpy.allclose(adjoint.evaluate_numpy(inputs), theory.network.evaluate_numpy(inputs),
+                          rtol=0, atol=1e-12)
+
+
+def test_not_equivariant_network_keeps_its_identifiability_verdict():
+    report = load("tanh-not-equivariant").verify()
+    verdict = report.result("identifiable").verdict
+
+    assert verdict.status is P
+    assert verdict.method == "Sussmann (1992)"
