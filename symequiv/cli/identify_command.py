@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from symequiv.cli.common import load_theory, print_error, print_json
-from symequiv.errors import SymequivError
+from symequiv.errors import SymequivError, UnsupportedError
 from symequiv.identifiability.analysis import analysis_to_dict, analyze, format_analysis
 from symequiv.identifiability.decide import decide_identifiability
 from symequiv.models.dense import DenseLayer
+from symequiv.theory.numeric_theory import NumericTheory
 from symequiv.verdicts import Status
 
 MAX_ORBIT_LISTED = 1000
@@ -48,6 +49,12 @@ def add_parser(subparsers):
 def run(arguments):
     theory = load_theory(arguments.file)
     if theory is None:
+        return 2
+    if isinstance(theory, NumericTheory):
+        print_error(UnsupportedError(
+            "identify decides identifiability exactly and needs exact parameters, but this "
+            f"theory reads float weights from {theory.weights_path}; run `symequiv inspect` "
+            "to match the float weights within a tolerance"))
         return 2
     if not all(isinstance(layer, DenseLayer) for layer in theory.network.layers):
         return _run_other_kinds(theory, arguments)

@@ -28,6 +28,7 @@ from symequiv.search.spec import (
     symbols_in_order,
 )
 from symequiv.theory.loader import load, loads
+from symequiv.theory.numeric_theory import NumericTheory
 
 
 class Template:
@@ -52,6 +53,10 @@ class Template:
         self.theory = theory
         self.text = text
         self.source = theory.source
+        if isinstance(theory, NumericTheory):
+            raise TheoryError("a search ranges over free symbols in [parameters], but this "
+                              "theory reads float weights from a file", source=self.source,
+                              key="parameters.file")
         network = theory.network
         self.symbols = symbols_in_order(network.parameter_expressions())
         self._check_family(network)

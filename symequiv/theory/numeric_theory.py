@@ -54,3 +54,21 @@ class NumericTheory:
         """Raise: float parameters are not reduced to theta*."""
         raise UnsupportedError("float parameters are not reduced to theta*; run "
                                "`symequiv inspect` instead")
+
+    def certificate(self, report=None):
+        """Raise: certificates hold exact parameters; inspect certifies the projection."""
+        raise UnsupportedError(self._exact_only("certificates"))
+
+    def latex(self, standalone=True, report=None):
+        """Raise: the LaTeX derivation needs exact parameters."""
+        raise UnsupportedError(self._exact_only("LaTeX derivations"))
+
+    def lean(self, report=None):
+        """Raise: Lean statements need exact parameters."""
+        raise UnsupportedError(self._exact_only("Lean statements"))
+
+    def _exact_only(self, what):
+        return (f"{what} need exact parameters, but this theory reads float weights from "
+                f"{self.weights_path}; run `symequiv inspect FILE --certificate OUT.json` "
+                "(or --latex OUT.tex), which projects the weights and certifies the "
+                "projection exactly")

@@ -107,3 +107,12 @@ def test_identify_attention_json(capsys):
     assert code == 1
     assert data["verdict"]["status"] == "unknown"
     assert data["note"].startswith("the network has attention, tokenwise layers")
+
+
+def test_float_weights_are_rejected(capsys):
+    code, out, err = run_in_process(capsys, "identify", THEORIES / "tanh-mirror-float.toml")
+
+    assert code == 2
+    assert out == ""
+    assert err.startswith("symequiv: error: identify decides identifiability exactly and needs "
+                          "exact parameters, but this theory reads float weights from ")

@@ -188,3 +188,12 @@ def test_progress_bar_draws_in_place():
         "\r[#######.......................] 64/256 candidates, 40 evaluated, "
         "1 counterexample(s), 20/s\x1b[K"
         "\r128 candidates, 80 evaluated, 2 counterexample(s), 20/s\x1b[K\n")
+
+
+def test_float_weights_are_no_template():
+    result = run_symequiv("search", ROOT / "theories" / "tanh-mirror-float.toml")
+
+    assert result.returncode == 2
+    assert result.stderr.endswith("tanh-mirror-float.toml: parameters.file: a search ranges over "
+                                  "free symbols in [parameters], but this theory reads float "
+                                  "weights from a file\n")

@@ -161,3 +161,14 @@ def test_numeric_theory_derive_is_unsupported(tmp_path):
     with pytest.raises(symequiv.SymequivError, match=r"^derive needs exact parameters, but this "
                                                      r"theory reads float weights from "):
         theory.derive()
+
+
+@pytest.mark.parametrize(("method", "what"), [("certificate", "certificates"),
+                                              ("latex", "LaTeX derivations"),
+                                              ("lean", "Lean statements")])
+def test_numeric_theory_exports_are_unsupported(tmp_path, method, what):
+    theory = symequiv.load(write(tmp_path, 'file = "weights.npz"'))
+
+    with pytest.raises(symequiv.SymequivError, match=rf"^{what} need exact parameters, .* run "
+                                                     r"`symequiv inspect FILE --certificate "):
+        getattr(theory, method)()
