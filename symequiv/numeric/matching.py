@@ -14,17 +14,19 @@ The residual of a pair is relative to the rows' size:
   :math:`R'/\|R'\|` and :math:`\pm R/\|R\|`, with
   :math:`c = \langle R', R\rangle / \|R\|^2`.
 
-Candidates come from sorting: every row is projected onto one random unit
-vector :math:`r`, and because :math:`|r \cdot t - c\, r \cdot s| \le \|t - c s\|`,
-every source whose residual with a target is within the tolerance
-:math:`\tau` has its key within :math:`\tau M` of the target's key
-(:math:`M` the largest row norm, 1 for normalized rows). A binary search in
-the sorted keys finds all of them, plus the nearest keys on either side. The
-residuals of these candidates are computed from dot products, which costs
-:math:`O(n \log n + c D)` for :math:`c` candidate pairs of rows of length
-:math:`D` (about :math:`n` pairs times a small window when :math:`\tau` is
-small). Targets whose best candidate misses the tolerance or is wanted by
-another target go, with the sources left over, to the Hungarian algorithm
+Candidates come from a random projection of the rows to eight dimensions
+(:mod:`symequiv.numeric.candidates`): a ball query in a k-d tree finds every
+source whose residual with a target can be within the tolerance, and each
+target also gets its nearest sources in the projection. Every residual that
+can be within the tolerance (or below :data:`~symequiv.numeric.candidates.RECHECK`)
+is computed in float64 from the difference of the rows; larger ones are
+estimated from dot products, with the square off by at most :math:`2\gamma_D`
+(:math:`\gamma_D \approx D u`, :math:`u` the unit roundoff of the rows'
+dtype), and serve only as runner-ups. The cost is a few passes
+over the :math:`n \times D` rows, without allocating an array of that size,
+plus :math:`O(n \log n)` for the trees while the balls stay small. Targets
+whose best candidate misses the tolerance or is wanted by another target go,
+with the sources left over, to the Hungarian algorithm
 (:func:`scipy.optimize.linear_sum_assignment`) on the exact residuals of that
 block alone.
 
@@ -45,6 +47,8 @@ import numpy
 import scipy.optimize
 
 from symequiv.activations.symmetry import ScaleSet
+from symequiv.numeric import candidates
+from symequiv.numeric.candidates import pair_residuals
 
 NEIGHBOURS = 2
 _TINY = 1e-300
@@ -109,41 +113,6 @@ def _unit_rows(rows):
     return rows / numpy.maximum(norms, _TINY)[:, None], norms
 
 
-def _keys(rows, scale_set):
-    """Rows in the space where the residual is (close to) a Euclidean distance."""
-    if scale_set in (ScaleSet.POSITIVE, ScaleSet.NONZERO):
-        return _unit_rows(rows)[0]
-    return rows
-
-
-def pair_residuals(source, target, scale_set):
-    r"""Return ``(residuals, scales)`` for source rows paired with target rows one to one.
-
-    Parameters
-    ----------
-    source, target : numpy.ndarray
-        Shape ``(n, D)``; row :math:`j` of each forms a pair.
-    scale_set : ScaleSet
-    """
-    if scale_set in (ScaleSet.POSITIVE, ScaleSet.NONZERO):
-        unit_source, source_norms = _unit_rows(source)
-        unit_target, target_norms = _unit_rows(target)
-        cosines = numpy.einsum("ij,ij->i", unit_source, unit_target)
-        signs = numpy.ones_like(cosines)
-        if scale_set is ScaleSet.NONZERO:
-            signs = numpy.where(cosines < 0, -1.0, 1.0)
-        residuals = _row_norms(unit_target - signs[:, None] * unit_source)
-        scales = signs * numpy.abs(cosines) * target_norms / numpy.maximum(source_norms, _TINY)
-        return residuals, scales
-    size = numpy.maximum(numpy.maximum(_row_norms(source), _row_norms(target)), _TINY)
-    scales = numpy.ones(len(source))
-    if scale_set is ScaleSet.SIGN:
-        # The better sign is the sign of t . s, so one difference of rows suffices.
-        scales = numpy.where(numpy.einsum("ij,ij->i", target, source) < 0, -1.0, 1.0)
-    difference = target - scales[:, None] * source
-    return _row_norms(difference) / size, scales
-
-
 def _residual_matrix(source, target, scale_set):
     """Return ``(residuals, scales)`` of every (target, source) pair: shape ``(n_t, n_s)``."""
     if scale_set in (ScaleSet.POSITIVE, ScaleSet.NONZERO):
@@ -170,82 +139,6 @@ def _residual_matrix(source, target, scale_set):
     return plus, numpy.ones_like(plus)
 
 
-BLOCK = 32
-# Ranking residuals below this are recomputed from the rows themselves.
-_RECHECK = 1e-4
-
-
-def _candidate_residuals(source, target, scale_set, tolerance, rng, neighbours):
-    r"""Return ``(targets, sources, residuals)`` of the candidate pairs.
-
-    Rows are keyed by their product with one random unit direction :math:`r`
-    (normalized rows for positive and nonzero scales, and the absolute value
-    where the sign is free), and each target's candidates are a contiguous
-    range of the sorted source keys: all keys within the reach (so nothing within the tolerance is
-    missed) and ``neighbours`` more on each side. Taking the targets in key
-    order, a block of them needs one contiguous range of sources, so their
-    dot products come from one matrix product of the block with that range.
-    :math:`\|t - c s\|^2 = \|t\|^2 + \|s\|^2 - 2 c\, t \cdot s` then gives
-    the residuals. It loses the digits of residuals below about
-    :math:`10^{-8}`, so it only ranks candidates; the chosen pairs and
-    runner-ups are recomputed directly.
-    """
-    size, length = source.shape
-    unit = scale_set in (ScaleSet.POSITIVE, ScaleSet.NONZERO)
-    signed = scale_set in (ScaleSet.SIGN, ScaleSet.NONZERO)
-    source_rows = _unit_rows(source)[0] if unit else source
-    target_rows = _unit_rows(target)[0] if unit else target
-    direction = rng.standard_normal(length)
-    direction /= numpy.linalg.norm(direction)
-    source_keys = source_rows @ direction
-    target_keys = target_rows @ direction
-    if signed:
-        # ||r.t| - |r.s|| <= |r.t - c r.s| for c = +-1, so absolute keys lose no candidate.
-        source_keys = numpy.abs(source_keys)
-        target_keys = numpy.abs(target_keys)
-    order = numpy.argsort(source_keys, kind="stable")
-    sorted_keys = source_keys[order]
-    source_norms = _row_norms(source_rows)
-    target_norms = _row_norms(target_rows)
-    reach = tolerance if unit else tolerance * max(float(source_norms.max()),
-                                                   float(target_norms.max()))
-    position = numpy.searchsorted(sorted_keys, target_keys)
-    low = numpy.clip(numpy.minimum(numpy.searchsorted(sorted_keys, target_keys - reach),
-                                   position - neighbours), 0, size)
-    high = numpy.clip(numpy.maximum(numpy.searchsorted(sorted_keys, target_keys + reach,
-                                                       side="right"), position + neighbours),
-                      0, size)
-
-    pair_targets, pair_sources, residuals = [], [], []
-    target_order = numpy.argsort(target_keys, kind="stable")
-    for start in range(0, size, BLOCK):
-        block = target_order[start:start + BLOCK]
-        first, last = int(low[block].min()), int(high[block].max())
-        rows = order[first:last]
-        products = target_rows[block] @ source_rows[rows].T
-        lengths = high[block] - low[block]
-        local = numpy.repeat(numpy.arange(len(block)), lengths)
-        offsets = numpy.repeat(low[block] - first - numpy.concatenate(
-            [[0], numpy.cumsum(lengths)[:-1]]), lengths) + numpy.arange(int(lengths.sum()))
-        dots = products[local, offsets]
-        if signed:
-            dots = numpy.abs(dots)
-        targets = block[local]
-        sources = rows[offsets]
-        if unit:
-            residual = numpy.sqrt(numpy.maximum(2.0 - 2.0 * dots, 0.0))
-        else:
-            first_norms, second_norms = target_norms[targets], source_norms[sources]
-            squares = first_norms**2 + second_norms**2 - 2.0 * dots
-            residual = numpy.sqrt(numpy.maximum(squares, 0.0)) / numpy.maximum(
-                numpy.maximum(first_norms, second_norms), _TINY)
-        pair_targets.append(targets)
-        pair_sources.append(sources)
-        residuals.append(residual)
-    return (numpy.concatenate(pair_targets), numpy.concatenate(pair_sources),
-            numpy.concatenate(residuals))
-
-
 def _row_norms(rows):
     return numpy.sqrt(numpy.einsum("ij,ij->i", rows, rows))
 
@@ -256,38 +149,49 @@ def match_float_rows(source, target, scale_set, tolerance, rng, neighbours=NEIGH
     Parameters
     ----------
     source, target : numpy.ndarray
-        Rows :math:`(w_j, b_j)` of shape ``(n, D)``.
+        Rows :math:`(w_j, b_j)` of shape ``(n, D)``. float32 rows stay float32
+        for the projection, and every residual is computed in float64.
     scale_set : ScaleSet
         The admissible pre-activation scales; not ``AFFINE`` (see :func:`match_affine`).
     tolerance : float
         The largest relative residual that counts as a match.
     rng : numpy.random.Generator
-        Draws the random direction of the keys.
+        Draws the random projection of the candidate search.
     neighbours : int
-        Sources examined on either side of a target's key, beyond those
-        within the tolerance.
+        Sources examined per target beyond its nearest one in the projection,
+        besides those within the tolerance.
 
     Returns
     -------
     FloatMatch
     """
-    source = numpy.asarray(source, dtype=float)
-    target = numpy.asarray(target, dtype=float)
+    source = _float_rows(source)
+    target = _float_rows(target)
     size = source.shape[0]
     if target.shape != source.shape:
+        return _no_match(tolerance, f"the layers have shapes {source.shape} and {target.shape}")
+    if size == 0:
         empty = numpy.zeros(0)
-        return FloatMatch(MatchStatus.NO_MATCH, empty.astype(int), empty, empty, float("inf"),
-                          float("inf"), tolerance,
-                          reason=f"the layers have shapes {source.shape} and {target.shape}")
-    # NOTE: at width 4096 this measured 3.5x to 4.9x faster than the Hungarian algorithm
-    # on the full matrix (docs/benchmarks.md, a shared 2-core machine), short of 10x.
-    pair_targets, pair_sources, residuals = _candidate_residuals(source, target, scale_set,
-                                                                 tolerance, rng, neighbours)
+        return FloatMatch(MatchStatus.MATCHED, empty.astype(int), empty, empty, 0.0,
+                          float("inf"), tolerance)
+    source_norms = candidates.row_norms(source)
+    target_norms = candidates.row_norms(target)
+    for name, norms in (("source", source_norms), ("target", target_norms)):
+        if not numpy.isfinite(norms).all():
+            row = int(numpy.flatnonzero(~numpy.isfinite(norms))[0])
+            return _no_match(tolerance, f"row {row + 1} of the {name} layer is not finite or "
+                             "its norm overflows float64")
+
+    pair_targets, pair_sources = candidates.candidate_pairs(
+        source, target, source_norms, target_norms, scale_set, tolerance, rng, neighbours)
+    residuals, pair_scales = candidates.candidate_residuals(
+        source, target, source_norms, target_norms, pair_sources, pair_targets, scale_set,
+        tolerance)
 
     # Best candidate per target: sort the pairs by target, then residual.
     order = numpy.lexsort((residuals, pair_targets))
-    pair_targets, pair_sources, residuals = (pair_targets[order], pair_sources[order],
-                                             residuals[order])
+    pair_targets, pair_sources = pair_targets[order], pair_sources[order]
+    residuals, pair_scales = residuals[order], pair_scales[order]
     first = numpy.flatnonzero(numpy.r_[True, pair_targets[1:] != pair_targets[:-1]])
     best = pair_sources[first]
     best_residual = residuals[first]
@@ -298,25 +202,33 @@ def match_float_rows(source, target, scale_set, tolerance, rng, neighbours=NEIGH
     settled = (counts[best] == 1) & (best_residual <= tolerance)
     assignment = numpy.full(size, -1)
     assignment[settled] = best[settled]
+    target_error = numpy.empty(size)
+    target_scales = numpy.empty(size)
+    target_error[settled] = best_residual[settled]
+    target_scales[settled] = pair_scales[first[settled]]
     open_targets = numpy.flatnonzero(~settled)
     used = numpy.zeros(size, dtype=bool)
     used[assignment[settled]] = True
     open_sources = numpy.flatnonzero(~used)
     if open_targets.size:
-        block, _ = _residual_matrix(source[open_sources], target[open_targets], scale_set)
+        block, _ = _residual_matrix(source[open_sources].astype(numpy.float64),
+                                    target[open_targets].astype(numpy.float64), scale_set)
         row_index, column_index = scipy.optimize.linear_sum_assignment(block)
         assignment[open_targets[row_index]] = open_sources[column_index]
+        # The block's residuals come from dot products, so recompute the pairs directly.
+        target_error[open_targets], target_scales[open_targets] = pair_residuals(
+            source[assignment[open_targets]], target[open_targets], scale_set)
 
     images = numpy.empty(size, dtype=int)
     images[assignment] = numpy.arange(size)
-    pair_error, scales = pair_residuals(source, target[images], scale_set)
-    runner_up = _runner_up(source, target, pair_targets, pair_sources, residuals, first,
-                           assignment, scale_set)
-    error = float(pair_error.max()) if size else 0.0
+    pair_error = target_error[images]
+    scales = target_scales[images]
+    runner_up = _runner_up(pair_targets, pair_sources, residuals, first, assignment)
+    error = float(pair_error.max())
     ambiguous = tuple(int(index) for index in numpy.flatnonzero(runner_up <= tolerance))
     # runner_up is indexed by target; report source neurons.
     ambiguous = tuple(sorted(int(assignment[target]) for target in ambiguous))
-    smallest_runner_up = float(runner_up.min()) if size else float("inf")
+    smallest_runner_up = float(runner_up.min())
     if error > tolerance:
         worst = int(numpy.argmax(pair_error))
         status = MatchStatus.NO_MATCH
@@ -335,32 +247,24 @@ def match_float_rows(source, target, scale_set, tolerance, rng, neighbours=NEIGH
                       ambiguous, int(open_targets.size), reason)
 
 
-def _runner_up(source, target, pair_targets, pair_sources, residuals, first, assignment,
-               scale_set):
-    """For each target, the residual of the best candidate other than its assigned source.
+def _float_rows(rows):
+    """Return ``rows`` as float32 or float64 without copying those two dtypes."""
+    rows = numpy.asarray(rows)
+    if rows.dtype in (numpy.float32, numpy.float64):
+        return rows
+    return rows.astype(numpy.float64)
 
-    Ranking residuals below :data:`_RECHECK` are recomputed directly, because
-    the dot-product formula cannot resolve them, so a duplicate neuron shows a
-    runner-up of exactly 0.
-    """
-    size = len(assignment)
+
+def _no_match(tolerance, reason):
+    empty = numpy.zeros(0)
+    return FloatMatch(MatchStatus.NO_MATCH, empty.astype(int), empty, empty, float("inf"),
+                      float("inf"), tolerance, reason=reason)
+
+
+def _runner_up(pair_targets, pair_sources, residuals, first, assignment):
+    """For each target, the smallest residual of a candidate other than its assigned source."""
     masked = numpy.where(pair_sources != assignment[pair_targets], residuals, numpy.inf)
-    smallest = numpy.minimum.reduceat(masked, first)
-    result = smallest.copy()
-    recheck = numpy.flatnonzero(smallest < _RECHECK)
-    if recheck.size:
-        # The first pair of each target's group that attains the minimum.
-        group_of_pair = numpy.repeat(numpy.arange(size), numpy.diff(numpy.r_[first, len(masked)]))
-        hits = numpy.flatnonzero((masked == smallest[group_of_pair])
-                                 & numpy.isin(group_of_pair, recheck))
-        chosen = {}
-        for pair in hits:
-            chosen.setdefault(int(pair_targets[pair]), int(pair_sources[pair]))
-        targets = numpy.array(sorted(chosen))
-        sources = numpy.array([chosen[index] for index in targets])
-        exact, _ = pair_residuals(source[sources], target[targets], scale_set)
-        result[targets] = exact
-    return result
+    return numpy.minimum.reduceat(masked, first)
 
 
 def match_affine(source, target, tolerance):

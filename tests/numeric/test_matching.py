@@ -170,3 +170,106 @@ def test_affine_match_with_dependent_rows_is_ambiguous():
 
     assert match.status is MatchStatus.AMBIGUOUS
     assert match.reason == "W has rank 1 below its 2 rows, so A is not unique"
+
+
+@pytest.mark.parametrize("dtype", [numpy.float64, numpy.float32])
+@pytest.mark.parametrize("seed", range(3))
+def test_match_recovers_planted_element_at_width_512(dtype, seed):
+    rng = numpy.random.default_rng(100 + seed)
+    source, target, images, _ = planted_rows(rng, 512, 513, ScaleSet.SIGN)
+
+    match = match_float_rows(source.astype(dtype), target.astype(dtype), ScaleSet.SIGN, 1e-4,
+                             rng)
+
+    assert match.status is MatchStatus.MATCHED
+    assert match.images.tolist() == images.tolist()
+    assert match.assigned_by_hungarian == 0
+    assert match.runner_up > 1.0
+
+
+@pytest.mark.parametrize("dtype", [numpy.float64, numpy.float32])
+def test_match_rejects_one_perturbed_row_at_width_512(dtype):
+    rng = numpy.random.default_rng(110)
+    source, target, images, _ = planted_rows(rng, 512, 513, ScaleSet.SIGN)
+    row = target[images[300]]
+    target[images[300]] = row + 2e-4 * numpy.linalg.norm(row) * rng.standard_normal(513) / 23
+
+    match = match_float_rows(source.astype(dtype), target.astype(dtype), ScaleSet.SIGN, 1e-4,
+                             rng)
+
+    assert match.status is MatchStatus.NO_MATCH
+    assert match.reason.endswith("at neuron 301, above the tolerance 0.0001")
+
+
+def settle_then_hungarian(costs, tolerance):
+    """The matcher's policy on a full ``(target, source)`` cost matrix, for comparison.
+
+    A target keeps its cheapest source when that is within the tolerance and
+    no other target's cheapest; the rest are assigned by the Hungarian algorithm.
+    """
+    size = len(costs)
+    best = costs.argmin(axis=1)
+    settled = (numpy.bincount(best, minlength=size)[best] == 1) & (
+        costs[numpy.arange(size), best] <= tolerance)
+    assignment = numpy.where(settled, best, -1)
+    open_targets = numpy.flatnonzero(~settled)
+    open_sources = numpy.setdiff1d(numpy.arange(size), best[settled])
+    rows, columns = scipy.optimize.linear_sum_assignment(
+        costs[numpy.ix_(open_targets, open_sources)])
+    assignment[open_targets[rows]] = open_sources[columns]
+    images = numpy.empty(size, dtype=int)
+    images[assignment] = numpy.arange(size)
+    return images, int(open_targets.size)
+
+
+@pytest.mark.parametrize("scale_set", SCALE_SETS, ids=lambda value: value.name.lower())
+def test_near_collisions_fall_back_to_hungarian(scale_set):
+    # Forty rows within 0.5% of one another and targets moved by 1%: most
+    # targets' cheapest sources collide.
+    rng = numpy.random.default_rng(120)
+    base = rng.standard_normal(30)
+    source = base + 0.005 * rng.standard_normal((40, 30))
+    target = source[rng.permutation(40)] + 0.01 * rng.standard_normal((40, 30))
+
+    match = match_float_rows(source, target, scale_set, 0.05, rng)
+
+    costs, _ = _residual_matrix(source, target, scale_set)
+    expected_images, expected_open = settle_then_hungarian(costs, 0.05)
+    assert expected_open > 10
+    assert match.assigned_by_hungarian == expected_open
+    assert match.images.tolist() == expected_images.tolist()
+    assert match.status is MatchStatus.AMBIGUOUS
+
+
+def test_dead_neurons_are_ambiguous_under_positive_scales():
+    rng = numpy.random.default_rng(121)
+    source = rng.standard_normal((5, 4))
+    source[[1, 3]] = 0.0
+
+    match = match_float_rows(source, source, ScaleSet.POSITIVE, 1e-6, rng)
+
+    assert match.status is MatchStatus.AMBIGUOUS
+    assert match.ambiguous_neurons == (1, 3)
+    assert match.runner_up == 0.0
+
+
+def test_non_finite_row_is_no_match():
+    rng = numpy.random.default_rng(122)
+    source = rng.standard_normal((4, 3))
+    target = source.copy()
+    target[2, 1] = numpy.nan
+
+    match = match_float_rows(source, target, ScaleSet.SIGN, 1e-6, rng)
+
+    assert match.status is MatchStatus.NO_MATCH
+    assert match.reason == "row 3 of the target layer is not finite or its norm overflows float64"
+
+
+def test_empty_layers_match():
+    rng = numpy.random.default_rng(123)
+
+    match = match_float_rows(numpy.zeros((0, 3)), numpy.zeros((0, 3)), ScaleSet.SIGN, 1e-6, rng)
+
+    assert match.status is MatchStatus.MATCHED
+    assert match.images.tolist() == []
+    assert match.runner_up == float("inf")
