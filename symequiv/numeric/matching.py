@@ -45,6 +45,8 @@ from dataclasses import dataclass
 
 import numpy
 import scipy.optimize
+import scipy.sparse
+import scipy.sparse.csgraph
 
 from symequiv.activations.symmetry import ScaleSet
 from symequiv.numeric import candidates
@@ -219,6 +221,15 @@ def match_float_rows(source, target, scale_set, tolerance, rng, neighbours=NEIGH
         target_error[open_targets], target_scales[open_targets] = pair_residuals(
             source[assignment[open_targets]], target[open_targets], scale_set)
 
+    if open_targets.size and target_error.max() > tolerance:
+        # Settling targets on their unique best choice and summing residuals over the
+        # rest can miss a pairing that keeps every residual within the tolerance, so
+        # look for one among all candidate pairs within it, where the search is complete.
+        within = _pairing_within(pair_targets, pair_sources, residuals, pair_scales, size,
+                                 tolerance)
+        if within is not None:
+            assignment, target_error, target_scales = within
+
     images = numpy.empty(size, dtype=int)
     images[assignment] = numpy.arange(size)
     pair_error = target_error[images]
@@ -245,6 +256,32 @@ def match_float_rows(source, target, scale_set, tolerance, rng, neighbours=NEIGH
         reason = ""
     return FloatMatch(status, images, scales, pair_error, error, smallest_runner_up, tolerance,
                       ambiguous, int(open_targets.size), reason)
+
+
+def _pairing_within(pair_targets, pair_sources, residuals, pair_scales, size, tolerance):
+    """Return ``(assignment, errors, scales)`` of a pairing within the tolerance, or None.
+
+    Among the candidate pairs whose residual is within the tolerance, this is a
+    full matching of least total residual; None proves that no pairing keeps
+    every residual within the tolerance.
+    """
+    keep = residuals <= tolerance
+    if not keep.any():
+        return None
+    # Sparse matrices drop zero entries, and an exact pair has residual 0.
+    weights = residuals[keep] + 1.0
+    graph = scipy.sparse.csr_array((weights, (pair_targets[keep], pair_sources[keep])),
+                                   shape=(size, size))
+    try:
+        rows, columns = scipy.sparse.csgraph.min_weight_full_bipartite_matching(graph)
+    except ValueError:
+        return None
+    assignment = numpy.full(size, -1)
+    assignment[rows] = columns
+    lookup = {(int(t), int(c)): index for index, (t, c) in
+              enumerate(zip(pair_targets, pair_sources)) if keep[index]}
+    chosen = numpy.array([lookup[int(t), int(assignment[t])] for t in range(size)])
+    return assignment, residuals[chosen], pair_scales[chosen]
 
 
 def _float_rows(rows):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import numpy
 import pytest
 import scipy.optimize
@@ -273,3 +275,40 @@ def test_empty_layers_match():
     assert match.status is MatchStatus.MATCHED
     assert match.images.tolist() == []
     assert match.runner_up == float("inf")
+
+
+def test_pairing_within_tolerance_is_found_when_greedy_choice_misses_it():
+    # Rows of a trained 2-4-2 tanh layer and the same layer with its inputs swapped.
+    # Settling each target on its best source and summing the rest gives a pairing
+    # whose worst residual is 0.486, but the pairing (1)(2)(3 -4) keeps every residual
+    # within 0.295, so a tolerance of 0.3 admits a match.
+    source = numpy.array([[-0.5726, -0.5716, 0.076], [-0.3512, -0.2556, 0.1479],
+                          [-0.2162, -0.1145, 0.167], [0.2033, 0.2725, -0.1527]])
+    target = source[:, [1, 0, 2]]
+    costs, _ = _residual_matrix(source, target, ScaleSet.SIGN)
+    best_worst = min(max(costs[t, s] for t, s in enumerate(order))
+                     for order in itertools.permutations(range(4)))
+
+    match = match_float_rows(source, target, ScaleSet.SIGN, 0.3, numpy.random.default_rng(0))
+
+    assert round(best_worst, 3) == 0.295
+    assert match.status is not MatchStatus.NO_MATCH
+    assert match.images.tolist() == [0, 1, 3, 2]
+    assert match.scales.tolist() == [1.0, 1.0, -1.0, -1.0]
+    assert round(match.error, 3) == 0.295
+
+
+def test_no_match_means_no_pairing_within_tolerance():
+    rng = numpy.random.default_rng(11)
+    source = rng.normal(size=(6, 4))
+    target = rng.normal(size=(6, 4))
+    costs, _ = _residual_matrix(source, target, ScaleSet.SIGN)
+    best_worst = min(max(costs[t, s] for t, s in enumerate(order))
+                     for order in itertools.permutations(range(6)))
+
+    below = match_float_rows(source, target, ScaleSet.SIGN, best_worst * 0.999, rng)
+    above = match_float_rows(source, target, ScaleSet.SIGN, best_worst * 1.001, rng)
+
+    assert below.status is MatchStatus.NO_MATCH
+    assert above.status is not MatchStatus.NO_MATCH
+    assert above.error <= best_worst * 1.001
