@@ -141,8 +141,10 @@ class RationalFunction:
                                   "symbols is not decided by the kernel")
 
 
-_RATIONAL = re.compile(r"-?\d{1,4000}(?:/\d{1,4000}|\.\d{1,4000})?")
-_TOKEN = re.compile(r"\s*(?:(\d+(?:\.\d+)?)|([A-Za-z_][A-Za-z0-9_]*)|(\*\*|[-+*/^()]))")
+# ASCII only: \d also matches other scripts' digits, which Fraction reads as numbers too.
+_RATIONAL = re.compile(r"-?\d{1,4000}(?:/\d{1,4000}|\.\d{1,4000})?", re.ASCII)
+_TOKEN = re.compile(r"\s*(?:(\d+(?:\.\d+)?)|([A-Za-z_][A-Za-z0-9_]*)|(\*\*|[-+*/^()]))",
+                    re.ASCII)
 
 
 class Numbers:
@@ -373,8 +375,11 @@ def _solve(rows):
 # -- activations: admissible scales, formulas for sympy, interval enclosures --------------------
 
 def _activation(name):
-    match = re.fullmatch(r"(leaky_relu|power)\((-?\d+(?:/\d+)?)\)", name)
+    match = re.fullmatch(r"(leaky_relu|power)\((-?\d+(?:/\d+)?)\)", name, re.ASCII)
     argument = Fraction(match.group(2)) if match else None
+    if match and match.group(1) == "leaky_relu" and argument == 1:
+        # Slope 1 makes the function the identity, which is affine and admits every scale.
+        name, match = "identity", None
     if match and match.group(1) == "power":
         if argument.denominator != 1 or not 2 <= argument <= 32:
             raise Malformed("network.activations", f"invalid power {name!r}")
@@ -644,7 +649,7 @@ def _word(text, generators, where):
         raise Malformed(where, f"expected a word, got {text!r}")
     letters = []
     for part in ([] if text.strip() == "e" else text.split()):
-        match = re.fullmatch(r"([A-Za-z_]\w*)(?:\^(-?\d{1,7}))?", part)
+        match = re.fullmatch(r"([A-Za-z_]\w*)(?:\^(-?\d{1,7}))?", part, re.ASCII)
         if match is None or match.group(1) not in generators:
             raise Malformed(where, f"invalid word {text!r}")
         letters.append((match.group(1), int(match.group(2) or 1)))
@@ -719,9 +724,11 @@ class Certificate:
     def __init__(self, data):
         if not isinstance(data, dict) or data.get("format") != "symequiv certificate":
             raise Malformed("format", "not a symequiv certificate")
-        if data.get("version") != VERSION:
+        version = data.get("version")
+        # JSON true and 1.0 compare equal to 1 in Python, so the type is checked too.
+        if type(version) is not int or version != VERSION:
             raise Unsupported("version", f"unsupported by the kernel: certificate version "
-                                         f"{data.get('version')!r}; this kernel reads {VERSION}")
+                                         f"{version!r}; this kernel reads {VERSION}")
         self.data = data
         self.numbers = Numbers(data.get("numbers"))
         self._read_network(_get(data, "network", dict, "certificate"))
@@ -1072,6 +1079,11 @@ class Certificate:
             if at not in ("theta", "theta_star") or (
                     at == "theta_star" and prop == "layerwise_equivariant"):
                 raise Rejected(where, f"latent actions at {at!r} do not establish {prop}")
+            if (at == "theta" and prop == "layerwise_after_reparameterization"
+                    and self.data.get("reparameterization") is not None):
+                raise Rejected(where, "latent actions at theta do not establish "
+                                      "layerwise_after_reparameterization when theta* differs "
+                                      "from theta")
             self.check_latent_actions(at)
             return f"latent actions at {at} re-checked"
         if kind == "input witness":
@@ -1110,7 +1122,10 @@ def check(data):
     """
     certificate = Certificate(data)
     results, seen = [], set()
-    for index, claim in enumerate(_get(data, "claims", list, "certificate")):
+    claims = _get(data, "claims", list, "certificate")
+    if not claims:
+        raise Malformed("claims", "the certificate records no verdicts, so it proves nothing")
+    for index, claim in enumerate(claims):
         where = f"claims[{index}]"
         prop = _get(claim, "property", str, where)
         if prop in seen:

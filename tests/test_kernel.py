@@ -331,6 +331,91 @@ def test_unknown_version_unsupported():
         kernel.check(certificate)
 
 
+@pytest.mark.parametrize("version", [True, 1.0, "1"])
+def test_version_of_other_type_unsupported(version):
+    # true and 1.0 equal 1 in Python; only the integer 1 is version 1.
+    certificate = certificate_of("tanh-swap")
+    certificate["version"] = version
+
+    with pytest.raises(kernel.Unsupported, match=r"version: unsupported by the kernel: "
+                                                 r"certificate version "):
+        kernel.check(certificate)
+
+
+@pytest.mark.parametrize("text", ["\u09e7", "\u0664/2", "1\uff10"])
+def test_digits_of_other_scripts_malformed(text):
+    # Fraction reads Bengali, Arabic-Indic and full-width digits as numbers, so a
+    # certificate could show a referee other numbers than those the kernel checks.
+    certificate = certificate_of("tanh-swap")
+    certificate["network"]["parameters"]["b2"][0] = text.encode().decode("unicode_escape")
+
+    with pytest.raises(kernel.Malformed, match=r"network\.parameters\.b2: expected a rational "
+                                               r"number such as '-3/4'"):
+        kernel.check(certificate)
+
+
+def test_certificate_without_verdicts_malformed():
+    certificate = certificate_of("tanh-swap")
+    certificate["claims"] = []
+
+    with pytest.raises(kernel.Malformed, match=r"claims: the certificate records no verdicts, so "
+                                               r"it proves nothing"):
+        kernel.check(certificate)
+
+
+def test_latent_actions_at_theta_do_not_prove_theta_star_when_it_differs():
+    certificate = certificate_of("tanh-dead-neuron")
+    entry = claim(certificate, "layerwise_after_reparameterization")
+    assert certificate["reparameterization"] is not None
+    assert entry["evidence"] == {"kind": "latent actions", "at": "theta_star"}
+    entry["evidence"]["at"] = "theta"
+
+    with pytest.raises(kernel.Rejected, match=r"latent actions at theta do not establish "
+                                              r"layerwise_after_reparameterization when theta\* "
+                                              r"differs from theta"):
+        kernel.check(certificate)
+
+
+def test_leaky_relu_of_slope_one_is_the_identity():
+    # f(x) = leaky_relu_1(x) = x is layerwise equivariant under negation, so a first-layer
+    # mismatch must not be accepted: slope 1 admits every scale, as the identity does.
+    theory = symequiv.loads(LEAKY_ONE)
+    certificate = build_certificate(theory)
+    assert certificate["network"]["activations"] == ["identity"]
+    certificate["network"]["activations"] = ["leaky_relu(1)"]
+    certificate["identities"].append({"activation": "leaky_relu(1)", "scale": "-1",
+                                      "factor": "-1", "shift": "0"})
+    entry = claim(certificate, "layerwise_equivariant")
+    entry.update(status="refuted", expected=None,
+                 evidence={"kind": "first-layer mismatch", "generator": "n", "neuron": 0})
+    certificate["claims"] = [entry]
+
+    with pytest.raises(kernel.Unsupported, match=r"a first-layer mismatch needs a named "
+                                                 r"pointwise activation"):
+        kernel.check(certificate)
+
+
+LEAKY_ONE = """
+[theory]
+name = "leaky-one"
+[group]
+generators = ["n"]
+relations = ["n^2"]
+[group.input]
+n = [[-1]]
+[group.output]
+n = [[-1]]
+[model]
+widths = [1, 1, 1]
+activation = { leaky_relu = "1" }
+[parameters]
+W1 = [[1]]
+b1 = [0]
+W2 = [[1]]
+b2 = [0]
+"""
+
+
 @pytest.mark.parametrize("text", ["1e9", "0x10", "1/0.5", "NaN", " 1", ""])
 def test_inexact_number_malformed(text):
     certificate = certificate_of("tanh-swap")
