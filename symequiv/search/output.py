@@ -24,6 +24,7 @@ def prepare_output_directory(out_dir):
     InputError
         When ``out_dir`` exists and is not a directory, or cannot be created.
     """
+    out_dir = os.fspath(out_dir)
     if os.path.isdir(out_dir):
         return
     if os.path.lexists(out_dir):
@@ -38,6 +39,7 @@ def prepare_output_directory(out_dir):
 
 def write_text(path, text):
     """Write ``text`` to ``path``, raising InputError naming ``--out`` when that fails."""
+    path = os.fspath(path)
     try:
         with open(path, "w", encoding="utf-8") as handle:
             handle.write(text)
@@ -75,6 +77,7 @@ def remove_earlier_counterexamples(out_dir, name):
     InputError
         When a file cannot be removed.
     """
+    out_dir = os.fspath(out_dir)
     if not os.path.isdir(out_dir):
         return ()
     pattern = counterexample_file_pattern(name)

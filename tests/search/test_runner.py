@@ -269,3 +269,19 @@ def test_summary_plurals_for_one_point():
                         "budget 100,000")
     assert lines[3].startswith("  visited 1 candidate (the whole grid): 1 evaluated")
     assert "  no counterexample: none in the grid of 1 point" in lines
+
+
+def test_nonzero_constraint_idiom_skips_trivial_networks():
+    # Nonzero incoming and outgoing weights rule out the all-zero network and
+    # networks with a dead or constant hidden neuron.
+    text = GELU_PAIR.replace('values = [-1, 0, 1]',
+                             'values = [-1, 0, 1]\nconstraints = ["a*b != 0", "p*q != 0"]')
+    family = template(text, question="not_identifiable")
+
+    result = run_search(family, prove=False)
+
+    first = result.counterexamples[0]
+    assert family.describe_values(first.values) == (
+        "a = 1, b = 1, c = 0, d = 0, p = 1, q = 1, r = 0")
+    assert (result.visited, result.evaluated, result.duplicates, result.excluded) == (
+        512, 10, 6, 496)
