@@ -42,7 +42,7 @@ def add_parser(subparsers):
 
     parser.add_argument("--workers", type=int, metavar="N",
                         help="worker processes (default: the available CPUs; 1 runs in "
-                        "this process)")
+                        "this process; at most 4 per available CPU)")
     parser.add_argument("--dask", nargs="?", const="local", metavar="ADDRESS",
                         help="evaluate on Dask: a LocalCluster on 127.0.0.1 started for the "
                         "run, or the scheduler at ADDRESS such as tcp://127.0.0.1:8786 "
@@ -56,7 +56,9 @@ def add_parser(subparsers):
                         help=f"checkpoint file (default: DIR/{CHECKPOINT_NAME}); an existing "
                         "one for the same search is resumed")
     parser.add_argument("--restart", action="store_true",
-                        help="discard an existing checkpoint and search from the start")
+                        help="discard an existing checkpoint, remove the counterexample "
+                        "files an earlier search of the template left in DIR, and search from "
+                        "the start")
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
     parser.add_argument("--no-progress", action="store_true", dest="no_progress",
                         help="do not draw the progress bar on standard error")

@@ -115,3 +115,10 @@ def test_old_checkpoint_version_rejected(tmp_path):
             f"{path}: the checkpoint belongs to another search (format version 1, expected "
             "2); pass --restart")):
         run_search(family, checkpoint=path, prove=False)
+
+
+def test_unwritable_checkpoint_names_option(tmp_path):
+    # /proc exists but accepts no new files.
+    with pytest.raises(InputError, match=re.escape(
+            "--checkpoint: cannot write '/proc/c.jsonl': No such file or directory")):
+        run_search(template(GELU_PAIR, budget=64), checkpoint="/proc/c.jsonl", prove=False)

@@ -203,8 +203,8 @@ def test_resume_after_budget_change_matches_fresh_run(overrides, budgets, visite
     resumed = run_search(family, checkpoint=checkpoint)
     fresh = run_search(family)
 
-    # Only chunk 0 (candidates 0 to 63) covers the same range in both runs; the
-    # chunk the first run cut short, or recorded whole, is evaluated again.
+    # Only chunk 0 (candidates 0 to 63) covers the same range in both runs. The
+    # first run cut chunk 1 short or recorded it whole, so it is evaluated again.
     assert resumed.resumed_chunks == 1
     assert comparable(resumed, family) == comparable(fresh, family)
     assert resumed.visited == visited
@@ -246,7 +246,7 @@ def _random_draws(family, count):
     return list(itertools.islice(candidate_stream(family).points, count))
 
 
-def test_rate_counts_only_candidates_evaluated_in_this_run(tmp_path):
+def test_rate_excludes_resumed_candidates(tmp_path):
     family = template(TANH_SWAP_GRID)
     checkpoint = tmp_path / "checkpoint.jsonl"
     run_search(family, checkpoint=checkpoint)
@@ -271,7 +271,7 @@ def test_summary_plurals_for_one_point():
     assert "  no counterexample: none in the grid of 1 point" in lines
 
 
-def test_nonzero_constraint_idiom_skips_trivial_networks():
+def test_nonzero_constraints_skip_trivial_networks():
     # Nonzero incoming and outgoing weights rule out the all-zero network and
     # networks with a dead or constant hidden neuron.
     text = GELU_PAIR.replace('values = [-1, 0, 1]',
