@@ -30,11 +30,12 @@ COMMANDS = (verify_command, derive_command, identify_command, inspect_command, c
 
 
 class _Parser(argparse.ArgumentParser):
-    """An argument parser whose usage errors exit with status 2 and one line of help."""
+    """An argument parser whose usage errors print one line and exit with status 2."""
 
     def error(self, message):
-        self.print_usage(sys.stderr)
-        self.exit(EXIT_BAD_INPUT, f"{self.prog}: error: {message}\n")
+        # self.prog is "symequiv" or "symequiv COMMAND", so the line points to the help
+        # of the command whose arguments were wrong.
+        self.exit(EXIT_BAD_INPUT, f"symequiv: error: {message}; see '{self.prog} --help'\n")
 
 
 def build_parser():

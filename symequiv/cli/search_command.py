@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import sys
 import time
 
@@ -21,7 +22,8 @@ def add_parser(subparsers):
         "equivariant. Each counterexample is minimized, written to the output directory as "
         "a theory file and verified. Settings default to the file's [search] table. Exit 0 "
         "when a counterexample was found and proved, 1 when none was, 2 for bad input, 130 "
-        "when interrupted (run the same command again to resume).")
+        "when interrupted by Ctrl-C and 143 by SIGTERM (run the same command again to "
+        "resume).")
     parser.add_argument("file", metavar="FILE", help="a theory file with free symbols (TOML)")
 
     parser.add_argument("--question", choices=[member.value for member in Question],
@@ -40,7 +42,7 @@ def add_parser(subparsers):
 
     parser.add_argument("--workers", type=int, metavar="N",
                         help="worker processes (default: the available CPUs; 1 runs in "
-                        "this process)")
+                        "this process; at most 4 per available CPU)")
     parser.add_argument("--dask", nargs="?", const="local", metavar="ADDRESS",
                         help="evaluate on Dask: a LocalCluster on 127.0.0.1 started for the "
                         "run, or the scheduler at ADDRESS such as tcp://127.0.0.1:8786 "
@@ -54,11 +56,21 @@ def add_parser(subparsers):
                         help=f"checkpoint file (default: DIR/{CHECKPOINT_NAME}); an existing "
                         "one for the same search is resumed")
     parser.add_argument("--restart", action="store_true",
-                        help="discard an existing checkpoint and search from the start")
+                        help="discard an existing checkpoint, remove the counterexample "
+                        "files an earlier search of the template left in DIR, and search from "
+                        "the start")
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
     parser.add_argument("--no-progress", action="store_true", dest="no_progress",
                         help="do not draw the progress bar on standard error")
     parser.set_defaults(run=run)
+
+
+class Terminated(Exception):
+    """SIGTERM received; unwinds the search like Ctrl-C so that its workers are stopped."""
+
+
+def _raise_terminated(signum, frame):
+    raise Terminated()
 
 
 def _template(arguments):
@@ -73,6 +85,7 @@ def _template(arguments):
 
 def run(arguments):
     from symequiv.search.executors import make_executor
+    from symequiv.search.output import prepare_output_directory
     from symequiv.search.runner import run_search
     from symequiv.search.summary import format_search_result, search_result_to_dict
 
@@ -87,7 +100,10 @@ def run(arguments):
     show_progress = not arguments.no_progress and sys.stderr.isatty()
     progress = ProgressBar(sys.stderr) if show_progress else None
     executor = None
+    interrupted = False
+    previous_handler = signal.signal(signal.SIGTERM, _raise_terminated)
     try:
+        prepare_output_directory(out_dir)
         executor = make_executor(arguments.workers, arguments.dask)
         result = run_search(template, executor, checkpoint, arguments.restart, out_dir,
                             progress)
@@ -96,15 +112,19 @@ def run(arguments):
             progress.finish()
         print_error(error)
         return 2
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, Terminated) as error:
+        interrupted = True
         if progress is not None:
             progress.finish()
         print(f"symequiv: search interrupted; finished chunks are recorded in {checkpoint}; "
               "run the same command again to resume", file=sys.stderr)
-        return 130
+        return 143 if isinstance(error, Terminated) else 130
     finally:
         if executor is not None:
-            executor.close()
+            # An interrupted search stops its workers at once instead of letting them
+            # finish the chunks they hold.
+            executor.close(terminate=interrupted)
+        signal.signal(signal.SIGTERM, previous_handler)
     if progress is not None:
         progress.finish()
     if arguments.json:
@@ -142,7 +162,8 @@ class ProgressBar:
         else:
             bar = ""
             count = f"{progress.visited:,}"
-        rate = progress.evaluated / progress.elapsed if progress.elapsed > 0 else 0.0
+        rate = (progress.evaluated_this_run / progress.elapsed if progress.elapsed > 0
+                else 0.0)
         line = (f"{bar}{count} candidates, {progress.evaluated:,} evaluated, "
                 f"{progress.counterexamples} counterexample(s), {rate:,.0f}/s")
         self.stream.write("\r" + line + "\x1b[K")

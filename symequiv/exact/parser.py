@@ -74,11 +74,15 @@ def _tokenize(text):
             continue
         match = _TOKEN.match(text, position)
         if match is None or match.end() == position:
-            raise ExpressionError(
+            error = ExpressionError(
                 f"unexpected character {text[position]!r} at position {position} "
                 f"in {_shorten(text)}",
                 value=text,
             )
+            error.reason = "unexpected character"
+            error.token = text[position]
+            error.position = position
+            raise error
         kind = match.lastgroup
         tokens.append(_Token(kind, match.group(kind), match.start(kind)))
         position = match.end()
@@ -189,7 +193,13 @@ class _Grammar:
     def _fail(self, what, token=None):
         token = token or self._peek()
         where = "at the end" if token is None else f"at {token.text!r} (position {token.position})"
-        raise ExpressionError(f"{what} {where} in {_shorten(self.text)}", value=self.text)
+        error = ExpressionError(f"{what} {where} in {_shorten(self.text)}", value=self.text)
+        # Callers that parse part of a longer text (such as one side of a constraint)
+        # rebuild the message with positions in the whole text from these.
+        error.reason = what
+        error.token = None if token is None else token.text
+        error.position = len(self.text) if token is None else token.position
+        raise error
 
     def _enter(self):
         self.depth += 1
@@ -360,8 +370,10 @@ class _NumberGrammar(_Grammar):
     def name(self, token):
         if token.text == "pi":
             return sympy.pi
-        if (token.text in _RESERVED or token.text.startswith("_")
-                or token.text.lower() in _RESERVED_ANY_CASE):
+        if token.text.lower() in _RESERVED_ANY_CASE:
+            self._fail(f"{token.text!r} is not a finite number, so it is neither a value nor "
+                       "a free symbol", token)
+        if token.text in _RESERVED or token.text.startswith("_"):
             self._fail(f"{token.text!r} cannot be used as a free symbol, because it reads as a "
                        "constant or variable elsewhere (reserved: "
                        + ", ".join(sorted(_RESERVED)) + ", names starting with _)", token)

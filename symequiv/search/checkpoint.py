@@ -23,7 +23,10 @@ from symequiv.search.minimize import Minimized
 from symequiv.search.rational_function import format_value, parse_value
 
 FORMAT = "symequiv search checkpoint"
-VERSION = 1
+# Version 1 files may hold chunks that a resumed run merged after reusing a chunk
+# cut short by a smaller budget, with wrong duplicate counts, so they are refused.
+VERSION = 2
+CHECKPOINT_OPTION = "--checkpoint"
 
 
 @dataclass(frozen=True)
@@ -38,6 +41,9 @@ class ChunkRecord:
     excluded, undefined, duplicates : int
         Candidates failing a constraint, with a vanishing denominator, and in the
         orbit of an earlier candidate.
+    repeats : int
+        Candidates equal to an earlier one (the random strategy draws some points
+        twice); they are not counted in the other fields.
     keys : tuple of str
         The orbit keys first seen in this chunk.
     outcomes : tuple
@@ -55,6 +61,7 @@ class ChunkRecord:
     keys: tuple
     outcomes: tuple
     counterexamples: tuple
+    repeats: int = 0
 
     def to_json(self):
         return {
@@ -64,6 +71,7 @@ class ChunkRecord:
             "outcomes": [list(entry) for entry in self.outcomes],
             "counterexamples": [[index, [format_value(value) for value in values], label]
                                 for index, values, label in self.counterexamples],
+            "repeats": self.repeats,
         }
 
     @classmethod
@@ -73,7 +81,8 @@ class ChunkRecord:
             data["duplicates"], tuple(data["keys"]),
             tuple(tuple(entry) for entry in data["outcomes"]),
             tuple((index, tuple(parse_value(value) for value in values), label)
-                  for index, values, label in data["counterexamples"]))
+                  for index, values, label in data["counterexamples"]),
+            data.get("repeats", 0))
 
 
 @dataclass
@@ -125,19 +134,34 @@ class Checkpoint:
         Raises
         ------
         InputError
-            When the file records another search or is not a checkpoint.
+            When the file records another search or is not a checkpoint, or when
+            it cannot be written; the message names ``--checkpoint`` for a path in
+            a missing directory.
         """
         state = CheckpointState()
+        if os.path.isdir(self.path):
+            raise self._option_error(f"{self.path!r} is a directory; expected a file path")
+        directory = os.path.dirname(self.path) or "."
+        if not os.path.isdir(directory):
+            raise self._option_error(f"the directory {directory!r} does not exist; create it "
+                                     "or choose another checkpoint path")
         if os.path.exists(self.path) and not restart:
             state = self._read(header)
-            self._handle = open(self.path, "a", encoding="utf-8")
+            self._handle = self._open_for_writing("a")
             return state
-        directory = os.path.dirname(self.path)
-        if directory:
-            os.makedirs(directory, exist_ok=True)
-        self._handle = open(self.path, "w", encoding="utf-8")
+        self._handle = self._open_for_writing("w")
         self._write(header)
         return state
+
+    def _option_error(self, message):
+        return InputError(message, key=CHECKPOINT_OPTION, value=self.path)
+
+    def _open_for_writing(self, mode):
+        try:
+            return open(self.path, mode, encoding="utf-8")
+        except OSError as error:
+            raise self._option_error(f"cannot write {self.path!r}: "
+                                     f"{error.strerror or error}") from None
 
     def _error(self, message):
         return InputError(message, source=self.path)
@@ -180,8 +204,12 @@ class Checkpoint:
         return state
 
     def _write(self, data):
-        self._handle.write(json.dumps(data, separators=(",", ":")) + "\n")
-        self._handle.flush()
+        try:
+            self._handle.write(json.dumps(data, separators=(",", ":")) + "\n")
+            self._handle.flush()
+        except OSError as error:
+            raise self._option_error(f"cannot write {self.path!r}: "
+                                     f"{error.strerror or error}") from None
 
     def record_chunk(self, record):
         self._write(record.to_json())

@@ -20,6 +20,7 @@ import functools
 import logging
 import os
 import signal
+import sys
 from dataclasses import dataclass
 
 from symequiv.errors import InputError, MissingDependencyError
@@ -87,10 +88,42 @@ def minimize_counterexample(job, index, values):
     return index, minimize(_evaluator(job), values)
 
 
-def _ignore_interrupts():
-    # Ctrl-C reaches every process of the terminal's process group; the coordinator
-    # handles it and shuts the pool down, so workers need not print tracebacks.
+PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+MAX_WORKERS_PER_CPU = 4
+
+
+def _initialize_worker(parent_pid):
+    """Prepare a pool worker: ignore Ctrl-C and exit when the coordinator dies.
+
+    Ctrl-C reaches every process of the terminal's process group. The coordinator
+    handles it and stops the pool, so workers need not print tracebacks. A forked
+    worker inherits the coordinator's SIGTERM handler, which would turn SIGTERM
+    into an exception inside a task, so the default action (exit) is restored.
+    """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    _exit_with_parent(parent_pid)
+
+
+def _exit_with_parent(parent_pid):
+    """Ask Linux to send SIGKILL to this process when its parent dies, even by ``kill -9``.
+
+    Without it, workers of a killed coordinator are re-parented to init and wait
+    for tasks forever. The signal follows the thread that started the worker, and
+    the pool starts its workers from the coordinator's main thread.
+    """
+    if not sys.platform.startswith("linux"):
+        # NOTE: on other systems, workers of a coordinator killed by SIGKILL keep running.
+        return
+    import ctypes
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) != 0:
+        logger.warning("prctl(PR_SET_PDEATHSIG) failed: %s", os.strerror(ctypes.get_errno()))
+        return
+    if os.getppid() != parent_pid:
+        # The parent died before prctl took effect, so no signal will come.
+        os._exit(1)
 
 
 def available_cpus():
@@ -118,7 +151,7 @@ class SerialExecutor:
     def wait_any(self, futures):
         return set(futures)
 
-    def close(self):
+    def close(self, terminate=False):
         pass
 
 
@@ -131,8 +164,8 @@ class ProcessPool:
                              value=workers)
         self.workers = workers
         self.description = f"local process pool, {workers} workers"
-        self._pool = concurrent.futures.ProcessPoolExecutor(workers,
-                                                            initializer=_ignore_interrupts)
+        self._pool = concurrent.futures.ProcessPoolExecutor(
+            workers, initializer=_initialize_worker, initargs=(os.getpid(),))
 
     def share(self, job):
         return job
@@ -145,7 +178,13 @@ class ProcessPool:
                                           return_when=concurrent.futures.FIRST_COMPLETED)
         return done
 
-    def close(self):
+    def close(self, terminate=False):
+        """Shut the pool down; ``terminate`` stops running tasks instead of awaiting them."""
+        if terminate:
+            # NOTE: concurrent.futures before Python 3.14 has no public way to stop
+            # busy workers, so this reads the pool's private process table.
+            for process in list((self._pool._processes or {}).values()):
+                process.terminate()
         self._pool.shutdown(wait=True, cancel_futures=True)
 
 
@@ -214,7 +253,9 @@ class DaskExecutor:
     def wait_any(self, futures):
         return set(self._distributed.wait(list(futures), return_when="FIRST_COMPLETED").done)
 
-    def close(self):
+    def close(self, terminate=False):
+        # Closing the client cancels its tasks, and closing the LocalCluster stops its
+        # worker processes, whether or not the search was interrupted.
         self._client.close()
         if self._cluster is not None:
             self._cluster.close()
@@ -227,10 +268,20 @@ def make_executor(workers=None, dask=None):
     ----------
     workers : int, optional
         Worker processes; defaults to the available CPUs. One worker runs in process.
+        At most :data:`MAX_WORKERS_PER_CPU` per available CPU, unless ``dask`` names
+        a scheduler, whose workers run elsewhere.
     dask : str, optional
         ``"local"`` for a LocalCluster started for the run, or a scheduler address.
     """
-    count = workers if workers is not None else available_cpus()
+    cpus = available_cpus()
+    count = workers if workers is not None else cpus
+    local = dask is None or dask == "local"
+    if local and count > MAX_WORKERS_PER_CPU * cpus:
+        raise InputError(f"expected at most {MAX_WORKERS_PER_CPU * cpus} workers "
+                         f"({MAX_WORKERS_PER_CPU} per available CPU, and {cpus} CPUs are "
+                         f"available), got {count}; each worker is a process evaluating "
+                         "candidates, so more workers than that only compete for the CPUs",
+                         key="--workers", value=count)
     if dask is not None:
         return DaskExecutor(None if dask == "local" else dask, count)
     if count == 1:

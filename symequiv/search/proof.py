@@ -17,12 +17,12 @@ from __future__ import annotations
 
 import json
 import os
-import re
 from dataclasses import dataclass
 
 from symequiv import kernel
 from symequiv.certificate import build_certificate, write_certificate
-from symequiv.errors import UnsupportedError
+from symequiv.errors import InputError, UnsupportedError
+from symequiv.search.output import OUT_OPTION, prepare_output_directory, safe_file_stem, write_text
 from symequiv.search.questions import WITNESS_SEED, claims_for
 from symequiv.search.spec import Question
 from symequiv.theory.loader import loads
@@ -172,15 +172,17 @@ def prove_counterexample(template, values, number, out_dir=None, original=None):
                      f"the theory file would not verify: {failed}")
     certificate_path = None
     if path is not None:
-        os.makedirs(out_dir, exist_ok=True)
+        prepare_output_directory(out_dir)
         certificate_path = path[:-len(".toml")] + ".json"
-    certificate = certify_with_kernel(theory, reread, certificate_path)
+    try:
+        certificate = certify_with_kernel(theory, reread, certificate_path)
+    except InputError as error:
+        raise error.located(key=OUT_OPTION) from None
     if certificate.accepted is False:
         return Proof(name, None, text, claims, reread, False,
                      f"the kernel rejected its certificate: {certificate.reason}", certificate)
     if path is not None:
-        with open(path, "w", encoding="utf-8") as handle:
-            handle.write(text)
+        write_text(path, text)
     return Proof(name, path, text, claims, reread, True, "", certificate)
 
 
@@ -204,4 +206,4 @@ def counterexample_text(template, values, claims, name, original=None):
 
 
 def _file_name(name):
-    return re.sub(r"[^A-Za-z0-9_.-]+", "-", name).strip("-") + ".toml"
+    return safe_file_stem(name) + ".toml"

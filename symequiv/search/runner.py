@@ -3,7 +3,8 @@ r"""Running a counterexample search: enumerate, deduplicate, evaluate, merge, mi
 The coordinator (this module) draws candidates from the strategy's sequence in
 fixed chunks of :data:`CHUNK_SIZE`. It drops those that fail a constraint,
 have an undefined parameter, or lie in the latent-group orbit of an earlier
-candidate (:func:`~symequiv.search.symmetry.orbit_key`), and sends the rest of
+candidate (:func:`~symequiv.search.symmetry.orbit_key`) or repeat an earlier
+point of the random strategy, and sends the rest of
 each chunk to the executor. Chunks may finish in any order, but their results
 are merged in chunk order, and the search stops at the end of the chunk where
 the ``stop_after``-th counterexample appears. Everything that decides the result
@@ -31,8 +32,10 @@ from symequiv.search.executors import (
     evaluate_chunk,
     minimize_counterexample,
 )
+from symequiv.search.output import remove_earlier_counterexamples
 from symequiv.search.proof import prove_counterexample
 from symequiv.search.questions import OutcomeKind
+from symequiv.search.spec import Strategy
 from symequiv.search.strategies import candidate_stream
 from symequiv.search.symmetry import orbit_key
 
@@ -56,6 +59,9 @@ class SearchProgress:
     evaluated, counterexamples : int
     elapsed : float
         Seconds since the search started.
+    evaluated_this_run : int
+        Candidates evaluated by this run, without those read from the checkpoint;
+        rates are computed from it.
     """
 
     visited: int
@@ -63,6 +69,7 @@ class SearchProgress:
     evaluated: int
     counterexamples: int
     elapsed: float
+    evaluated_this_run: int = 0
 
 
 @dataclass(frozen=True)
@@ -126,6 +133,12 @@ class SearchResult:
         What the strategy reported while preparing its candidates.
     resumed_chunks : int
         Chunks read from the checkpoint instead of being evaluated.
+    evaluated_this_run : int
+        Candidates evaluated by this run; the others were read from the checkpoint.
+    repeats : int
+        Candidates equal to an earlier candidate, drawn again by the random strategy.
+    removed_files : tuple of str
+        Counterexample files of an earlier search removed by a restart.
     """
 
     name: str
@@ -146,6 +159,9 @@ class SearchResult:
     proof_seconds: float
     notes: tuple
     resumed_chunks: int
+    evaluated_this_run: int = 0
+    removed_files: tuple = ()
+    repeats: int = 0
 
     @property
     def proved(self):
@@ -172,7 +188,9 @@ def run_search(template, executor=None, checkpoint=None, restart=False, out_dir=
     checkpoint : str, optional
         A checkpoint file: an existing one for the same search is resumed.
     restart : bool
-        Discard an existing checkpoint instead of resuming it.
+        Discard an existing checkpoint instead of resuming it, and remove the
+        counterexample files of the template (``NAME-counterexample-N.toml`` and
+        ``.json``) that an earlier search left in ``out_dir``.
     out_dir : str, optional
         Where the theory files of proved counterexamples are written.
     progress : callable, optional
@@ -189,7 +207,8 @@ def run_search(template, executor=None, checkpoint=None, restart=False, out_dir=
     Raises
     ------
     InputError
-        For a checkpoint of another search.
+        For a checkpoint of another search, or a checkpoint or output file that
+        cannot be written.
     UnsupportedError
         For a strategy that cannot handle the template.
     KeyboardInterrupt
@@ -203,6 +222,10 @@ def run_search(template, executor=None, checkpoint=None, restart=False, out_dir=
     if checkpoint is not None:
         store = Checkpoint(checkpoint)
         state = store.open(header_for(template, chunk_size), restart)
+    removed = ()
+    if restart and out_dir is not None:
+        # Files numbered by an earlier search would mix with this search's own.
+        removed = remove_earlier_counterexamples(out_dir, template.name)
     try:
         coordinator = _Coordinator(template, executor, store, state, chunk_size, progress,
                                    started, stream.size)
@@ -225,7 +248,8 @@ def run_search(template, executor=None, checkpoint=None, restart=False, out_dir=
                      coordinator.outcomes.items())),
         totals["duplicates"], totals["excluded"], totals["undefined"], found,
         coordinator.exhausted, coordinator.stopped, searched - started,
-        time.monotonic() - searched, stream.notes, coordinator.resumed)
+        time.monotonic() - searched, stream.notes, coordinator.resumed,
+        coordinator.evaluated_here, removed, totals["repeats"])
 
 
 class _Coordinator:
@@ -243,15 +267,21 @@ class _Coordinator:
         budget = self.settings.budget
         self.total = budget if stream_size is None else min(budget, stream_size)
         self.job = executor.share(SearchJob.for_template(template))
-        self.completed = dict(state.chunks)
-        self.resumed = len(self.completed)
-        self.seen = {key for record in state.chunks.values() for key in record.keys}
+        # Checkpoint records are reused only when they cover the range this run gives
+        # their chunk; `completed` holds the records of this run, reused or evaluated.
+        self.recorded = dict(state.chunks)
+        self.completed = {}
+        self.resumed = 0
+        self.seen = set()
+        # Only the random strategy can draw a point twice, so only it tracks points.
+        self.points_seen = set() if self.settings.strategy is Strategy.RANDOM else None
+        self.evaluated_here = 0
         self.pending = {}
         self.max_in_flight = IN_FLIGHT_PER_WORKER * executor.workers
         self.next_merge = 0
         self.merged = []
-        self.totals = Counter(visited=0, evaluated=0, duplicates=0, excluded=0, undefined=0,
-                              counterexamples=0)
+        self.totals = Counter(visited=0, evaluated=0, duplicates=0, repeats=0, excluded=0,
+                              undefined=0, counterexamples=0)
         self.outcomes = Counter()
         self.stopped = False
         self.exhausted = False
@@ -262,7 +292,9 @@ class _Coordinator:
                 self._merge()
                 if self.stopped:
                     break
-                if chunk_index in self.completed:
+                if self._reuse(chunk_index, start, start + len(candidates)):
+                    if self.points_seen is not None:
+                        self.points_seen.update(candidates)
                     continue
                 draft, unique = self._prepare(chunk_index, start, candidates)
                 if unique:
@@ -301,12 +333,34 @@ class _Coordinator:
         # The sequence is exhausted unless the budget cut it short with points left.
         self.exhausted = start < budget or next(iter(points), None) is None
 
+    def _reuse(self, chunk_index, start, end):
+        """Take the checkpoint's record of a chunk when it covers exactly ``start`` to ``end``.
+
+        A run with a smaller budget records its last chunk cut short, and a run with a
+        larger one records it whole, so a record of another range is evaluated again.
+        The orbit keys of a reused record join ``seen`` in chunk order, as they would
+        in a run that evaluates every chunk.
+        """
+        record = self.recorded.get(chunk_index)
+        if record is None or (record.start, record.end) != (start, end):
+            return False
+        self.seen.update(record.keys)
+        self.completed[chunk_index] = record
+        self.resumed += 1
+        return True
+
     def _prepare(self, chunk_index, start, candidates):
         settings = self.settings
         draft = {"index": chunk_index, "start": start, "end": start + len(candidates),
-                 "excluded": 0, "undefined": 0, "duplicates": 0, "keys": [], "values": {}}
+                 "excluded": 0, "undefined": 0, "duplicates": 0, "repeats": 0, "keys": [],
+                 "values": {}}
         unique = []
         for index, values in enumerate(candidates, start=start):
+            if self.points_seen is not None:
+                if values in self.points_seen:
+                    draft["repeats"] += 1
+                    continue
+                self.points_seen.add(values)
             if not settings.constraints_hold(values):
                 draft["excluded"] += 1
                 continue
@@ -332,6 +386,7 @@ class _Coordinator:
             self._finish(draft, outcomes)
 
     def _finish(self, draft, outcomes):
+        self.evaluated_here += len(outcomes)
         counts = Counter((kind, label) for _, kind, label in outcomes)
         counterexamples = tuple(
             (index, draft["values"][index], label) for index, kind, label in sorted(outcomes)
@@ -340,7 +395,7 @@ class _Coordinator:
             draft["index"], draft["start"], draft["end"], draft["excluded"],
             draft["undefined"], draft["duplicates"], tuple(draft["keys"]),
             tuple(sorted((kind, label, count) for (kind, label), count in counts.items())),
-            counterexamples)
+            counterexamples, draft["repeats"])
         if self.store is not None:
             self.store.record_chunk(record)
         self.completed[record.index] = record
@@ -353,6 +408,7 @@ class _Coordinator:
             totals = self.totals
             totals["visited"] += record.end - record.start
             totals["duplicates"] += record.duplicates
+            totals["repeats"] += record.repeats
             totals["excluded"] += record.excluded
             totals["undefined"] += record.undefined
             for kind, label, count in record.outcomes:
@@ -365,7 +421,8 @@ class _Coordinator:
             if self.progress is not None:
                 self.progress(SearchProgress(totals["visited"], self.total, totals["evaluated"],
                                              totals["counterexamples"],
-                                             time.monotonic() - self.started))
+                                             time.monotonic() - self.started,
+                                             self.evaluated_here))
 
     def counterexamples(self):
         return [entry for record in self.merged for entry in record.counterexamples]

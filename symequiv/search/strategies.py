@@ -7,7 +7,7 @@ r"""Strategies: the order in which a search visits the grid of symbol values.
     counterexamples found therefore tend to have few nonzero parameters.
 ``random``
     grid points drawn uniformly and independently with a seeded
-    ``numpy.random.Generator``; repeats are possible and count as duplicates.
+    ``numpy.random.Generator``; repeats are possible and are counted as repeats.
 ``algebraic``
     the grid points on the solution set of polynomial equations that imply
     end-to-end equivariance (:mod:`symequiv.search.algebraic`).

@@ -18,6 +18,11 @@ def _plural(count, word, plural=None):
     return f"{count} {word}" if count == 1 else f"{count} {plural or word + 's'}"
 
 
+def _count(count, word):
+    """Return ``count`` with thousands separators and ``word`` in the matching number."""
+    return f"{count:,} {word}" if count == 1 else f"{count:,} {word}s"
+
+
 def format_search_result(result, template):
     """Render a :class:`~symequiv.search.runner.SearchResult` as text lines."""
     settings = result.settings
@@ -27,16 +32,23 @@ def format_search_result(result, template):
     if settings.strategy.value == "random":
         strategy += f" (seed {settings.seed})"
     lines.append(f"  strategy: {strategy} over {_plural(len(template.symbols), 'symbol')} "
-                 f"{', '.join(template.symbols)}; grid of {result.grid_size:,} points; "
+                 f"{', '.join(template.symbols)}; grid of {_count(result.grid_size, 'point')}; "
                  f"budget {settings.budget:,}")
     lines.extend(f"  note: {note}" for note in result.notes)
+    if result.removed_files:
+        removed = _plural(len(result.removed_files), "counterexample file")
+        lines.append(f"  restart: removed {removed} of the earlier search: "
+                     f"{', '.join(result.removed_files)}")
     if result.resumed_chunks:
         lines.append(f"  resumed: {_plural(result.resumed_chunks, 'chunk')} read from the "
                      "checkpoint")
 
-    lines.append(f"  visited {result.visited:,} candidates{_ending(result)}: "
-                 f"{result.evaluated:,} evaluated, {result.duplicates:,} in the orbit of an "
-                 f"earlier candidate, {result.excluded:,} excluded by constraints, "
+    repeats = ""
+    if settings.strategy.value == "random" or result.repeats:
+        repeats = f"{result.repeats:,} repeating an earlier candidate, "
+    lines.append(f"  visited {_count(result.visited, 'candidate')}{_ending(result)}: "
+                 f"{result.evaluated:,} evaluated, {repeats}{result.duplicates:,} in the orbit "
+                 f"of an earlier candidate, {result.excluded:,} excluded by constraints, "
                  f"{result.undefined:,} with an undefined parameter")
     for kind, label, count in sorted(result.outcomes, key=lambda entry: (
             _KIND_ORDER[entry[0]], -entry[2], entry[1])):
@@ -51,7 +63,8 @@ def format_search_result(result, template):
         lines.append(f"  {_plural(unminimized, 'more counterexample')} found but not minimized "
                      "or proved")
 
-    rate = result.evaluated / result.search_seconds if result.search_seconds > 0 else 0.0
+    rate = (result.evaluated_this_run / result.search_seconds if result.search_seconds > 0
+            else 0.0)
     lines.append(f"  executor: {result.executor}; search {result.search_seconds:.1f} s "
                  f"({rate:,.0f} evaluated candidates/s), proof {result.proof_seconds:.1f} s")
     return lines
@@ -81,11 +94,11 @@ def _conclusion(result):
         return []
     undecided = result.count(OutcomeKind.UNDECIDED)
     if result.exhausted and result.settings.strategy.value == "exhaustive":
-        scope = f"none in the grid of {result.grid_size:,} points"
+        scope = f"none in the grid of {_count(result.grid_size, 'point')}"
     elif result.exhausted:
-        scope = f"none among the {result.visited:,} candidates the strategy visits"
+        scope = f"none among the {_count(result.visited, 'candidate')} the strategy visits"
     else:
-        scope = f"none among the first {result.visited:,} candidates"
+        scope = f"none among the first {_count(result.visited, 'candidate')}"
     lines = [f"  no counterexample: {scope}"]
     if undecided:
         lines.append(f"  ({_plural(undecided, 'candidate was', 'candidates were')} undecided, "
@@ -161,6 +174,7 @@ def search_result_to_dict(result, template):
         "visited": result.visited,
         "evaluated": result.evaluated,
         "duplicates": result.duplicates,
+        "repeats": result.repeats,
         "excluded": result.excluded,
         "undefined": result.undefined,
         "outcomes": [{"kind": kind, "label": label, "count": count}
@@ -169,6 +183,8 @@ def search_result_to_dict(result, template):
         "stopped": result.stopped,
         "notes": list(result.notes),
         "resumed_chunks": result.resumed_chunks,
+        "evaluated_this_run": result.evaluated_this_run,
+        "removed_files": list(result.removed_files),
         "executor": result.executor,
         "search_seconds": result.search_seconds,
         "proof_seconds": result.proof_seconds,

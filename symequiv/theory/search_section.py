@@ -50,6 +50,8 @@ from symequiv.search.spec import (
 KEYS = {"question", "strategy", "budget", "seed", "stop_after", "values", "symbols",
         "constraints"}
 MAX_DENOMINATOR = 1000
+NON_FINITE_NAMES = frozenset({"nan", "inf", "+inf", "-inf", "infinity", "+infinity",
+                              "-infinity", "oo", "-oo", "+oo"})
 MAX_CONSTRAINTS = 100
 
 # The first relation operator in a constraint; two-character operators are tried first.
@@ -125,6 +127,9 @@ def _read_choice(context, value, enum_type, key):
 
 
 def _read_number(context, entry, key):
+    if isinstance(entry, str) and entry.strip().lower() in NON_FINITE_NAMES:
+        raise context.error(key, f"{entry!r} is not a finite rational value; expected a "
+                            "rational number such as -1 or \"1/2\"", entry)
     if isinstance(entry, bool) or not isinstance(entry, (int, str, float)):
         raise context.error(key, f"expected a rational number, got {entry!r}", entry)
     try:
@@ -203,11 +208,18 @@ def _read_constraint(context, text, symbols, key):
                             f"expressions, got {text!r}", text)
     relation = "=" if match.group() == "==" else match.group()
     sides = []
-    for side in (text[:match.start()], text[match.end():]):
+    for offset, side in ((0, text[:match.start()]), (match.end(), text[match.end():])):
         try:
             sides.append(parse_number(side))
         except InputError as error:
-            raise context.wrap(error, key) from None
+            if getattr(error, "position", None) is None:
+                raise context.wrap(error, key) from None
+            # Positions count from the start of the whole constraint, as users read it.
+            position = offset + error.position
+            where = ("at the end" if error.token is None
+                     else f"at {error.token!r} (position {position})")
+            raise context.error(key, f"{error.reason} {where} in the constraint {text!r}",
+                                text) from None
     difference = sympy.together(sides[0] - sides[1])
     names = sorted(str(symbol) for symbol in difference.free_symbols)
     unknown = [name for name in names if name not in symbols]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import pathlib
 import signal
 import subprocess
 import sys
@@ -12,6 +14,7 @@ import time
 import pytest
 
 from symequiv.cli.search_command import ProgressBar
+from symequiv.search.executors import available_cpus
 from symequiv.search.runner import SearchProgress
 from tests.cli.runner import ROOT, THEORIES, run_symequiv
 
@@ -88,10 +91,15 @@ def deep_template(directory):
      "--stop-after: expected a non-negative integer (0 searches the whole budget), got -1"),
     (("missing.toml",), "missing.toml: cannot read the file: No such file or directory"),
     ((GELU_PAIR, "--workers", "0"), "--workers: expected at least 1 worker, got 0"),
+    ((GELU_PAIR, "--workers", "100000"),
+     f"--workers: expected at most {4 * available_cpus()} workers (4 per available CPU, and "
+     f"{available_cpus()} CPUs are available), got 100000; each worker is a process "
+     "evaluating candidates, so more workers than that only compete for the CPUs"),
     ((GELU_PAIR, "--question", "expect"),
      f"{GELU_PAIR}: search.question: the question \"expect\" looks for values that refute a "
      "claim of [expect], but the file has no [expect] claims"),
-], ids=["no-symbols", "budget", "stop-after", "missing-file", "workers", "expect"])
+], ids=["no-symbols", "budget", "stop-after", "missing-file", "workers", "too-many-workers",
+        "expect"])
 def test_bad_input_exits_2(arguments, message, tmp_path):
     result = run_symequiv("search", *arguments, "--out", tmp_path)
 
@@ -116,8 +124,89 @@ def test_unknown_strategy_is_a_usage_error(tmp_path):
     result = run_symequiv("search", GELU_PAIR, "--strategy", "clever", "--out", tmp_path)
 
     assert result.returncode == 2
-    assert "argument --strategy: invalid choice: 'clever'" in result.stderr
-    assert "Traceback" not in result.stderr
+    assert result.stderr == (
+        "symequiv: error: argument --strategy: invalid choice: 'clever' (choose from "
+        "'exhaustive', 'random', 'algebraic'); see 'symequiv search --help'\n")
+
+
+@pytest.mark.parametrize(("arguments", "message"), [
+    (("--budget", "nan"), "argument --budget: invalid int value: 'nan'"),
+    (("--question", "foo"), "argument --question: invalid choice: 'foo' (choose from "
+     "'not_layerwise', 'no_homomorphism', 'not_identifiable', 'expect')"),
+], ids=["budget-nan", "question-foo"])
+def test_argument_type_error_is_one_line(arguments, message, tmp_path):
+    result = run_symequiv("search", GELU_PAIR, *arguments, "--out", tmp_path)
+
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr == f"symequiv: error: {message}; see 'symequiv search --help'\n"
+
+
+def test_out_is_an_existing_file(tmp_path):
+    path = tmp_path / "afile"
+    path.write_text("", encoding="utf-8")
+
+    result = run_symequiv("search", TANH_SWAP_GRID, "--out", path)
+
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr == (f"symequiv: error: --out: '{path}' exists and is not a "
+                             "directory; choose a directory for the counterexample files\n")
+
+
+def test_out_cannot_be_created():
+    result = run_symequiv("search", TANH_SWAP_GRID, "--out", "/proc/x")
+
+    assert result.returncode == 2
+    assert result.stderr == ("symequiv: error: --out: cannot create the directory "
+                             "'/proc/x': No such file or directory\n")
+
+
+def test_checkpoint_in_missing_directory(tmp_path):
+    path = tmp_path / "missing" / "c.jsonl"
+
+    result = run_symequiv("search", TANH_SWAP_GRID, "--out", tmp_path / "out",
+                          "--checkpoint", path)
+
+    assert result.returncode == 2
+    assert result.stderr == (f"symequiv: error: --checkpoint: the directory "
+                             f"'{tmp_path / 'missing'}' does not exist; create it or choose "
+                             "another checkpoint path\n")
+    assert not (tmp_path / "missing").exists()
+
+
+def test_unwritable_counterexample_file(tmp_path):
+    # A directory in place of the theory file makes writing it fail.
+    (tmp_path / "gelu-pair-counterexample-1.toml").mkdir()
+
+    result = run_symequiv("search", GELU_PAIR, "--question", "not_layerwise", "--workers",
+                          "1", "--out", tmp_path)
+
+    path = tmp_path / "gelu-pair-counterexample-1.toml"
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr == (f"symequiv: error: --out: cannot write '{path}': Is a "
+                             "directory\n")
+
+
+def test_restart_removes_earlier_counterexample_files(tmp_path):
+    first = run_symequiv("search", GELU_PAIR, "--strategy", "algebraic", "--stop-after", "0",
+                         "--workers", "1", "--out", tmp_path)
+    earlier = sorted(path.name for path in tmp_path.glob("gelu-pair-counterexample-*"))
+    (tmp_path / "notes.toml").write_text("", encoding="utf-8")
+
+    second = run_symequiv("search", GELU_PAIR, "--question", "not_layerwise", "--restart",
+                          "--workers", "1", "--out", tmp_path)
+
+    assert first.returncode == 0, first.stderr
+    assert len(earlier) == 16
+    assert second.returncode == 0, second.stderr
+    assert sorted(path.name for path in tmp_path.iterdir()) == [
+        "checkpoint.jsonl", "gelu-pair-counterexample-1.json",
+        "gelu-pair-counterexample-1.toml", "notes.toml"]
+    removed = ", ".join(str(tmp_path / name) for name in earlier)
+    assert (f"  restart: removed 16 counterexample files of the earlier search: {removed}"
+            in second.stdout.splitlines())
 
 
 def test_checkpoint_of_other_search_exits_2(tmp_path):
@@ -139,7 +228,8 @@ def test_checkpoint_of_other_search_exits_2(tmp_path):
 
 def comparable(stdout):
     data = json.loads(stdout)
-    for key in ("executor", "search_seconds", "proof_seconds", "resumed_chunks", "checkpoint"):
+    for key in ("executor", "search_seconds", "proof_seconds", "resumed_chunks", "checkpoint",
+                "evaluated_this_run"):
         data.pop(key)
     for found in data["counterexamples"]:
         if found["proof"] is not None:
@@ -180,14 +270,108 @@ def test_progress_bar_draws_in_place():
     stream = io.StringIO()
     bar = ProgressBar(stream, interval=0)
 
-    bar(SearchProgress(visited=64, total=256, evaluated=40, counterexamples=1, elapsed=2.0))
-    bar(SearchProgress(visited=128, total=None, evaluated=80, counterexamples=2, elapsed=4.0))
+    bar(SearchProgress(visited=64, total=256, evaluated=40, counterexamples=1, elapsed=2.0,
+                       evaluated_this_run=40))
+    bar(SearchProgress(visited=128, total=None, evaluated=80, counterexamples=2, elapsed=4.0,
+                       evaluated_this_run=80))
     bar.finish()
 
     assert stream.getvalue() == (
         "\r[#######.......................] 64/256 candidates, 40 evaluated, "
         "1 counterexample(s), 20/s\x1b[K"
         "\r128 candidates, 80 evaluated, 2 counterexample(s), 20/s\x1b[K\n")
+
+
+def test_progress_rate_excludes_resumed_candidates():
+    stream = io.StringIO()
+    bar = ProgressBar(stream, interval=0)
+
+    bar(SearchProgress(visited=1000, total=2000, evaluated=900, counterexamples=0,
+                       elapsed=2.0, evaluated_this_run=10))
+
+    assert stream.getvalue().endswith("900 evaluated, 0 counterexample(s), 5/s\x1b[K")
+
+
+def children_of(pid):
+    """Return the ids of the processes whose parent is ``pid``, read from /proc."""
+    children = []
+    for entry in pathlib.Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        # The command name in brackets may contain spaces; the parent id follows it.
+        fields = stat[stat.rindex(")") + 2:].split()
+        if int(fields[1]) == pid:
+            children.append(int(entry.name))
+    return children
+
+
+def running(pid):
+    """Return True when ``pid`` exists and is not a zombie."""
+    try:
+        stat = pathlib.Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat[stat.rindex(")") + 2] != "Z"
+
+
+def start_long_search(tmp_path):
+    """Start a search with 2 workers and wait until its workers have finished a chunk."""
+    checkpoint = tmp_path / "checkpoint.jsonl"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "symequiv.cli.main", "search", str(GELU_PAIR), "--question",
+         "not_layerwise", "--stop-after", "0", "--workers", "2", "--out", str(tmp_path)],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        if checkpoint.exists() and len(checkpoint.read_text().splitlines()) >= 3:
+            break
+        time.sleep(0.05)
+    workers = children_of(process.pid)
+    assert len(workers) >= 2, workers
+    return process, workers
+
+
+def wait_until_stopped(pids, seconds):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and any(running(pid) for pid in pids):
+        time.sleep(0.1)
+    return [pid for pid in pids if running(pid)]
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_sigterm_stops_search_and_workers(tmp_path):
+    process, workers = start_long_search(tmp_path)
+
+    process.send_signal(signal.SIGTERM)
+    stdout, stderr = process.communicate(timeout=60)
+    survivors = wait_until_stopped(workers, 5)
+    for pid in survivors:
+        os.kill(pid, signal.SIGKILL)
+
+    assert process.returncode == 143, stdout + stderr
+    assert stderr == (f"symequiv: search interrupted; finished chunks are recorded in "
+                      f"{tmp_path / 'checkpoint.jsonl'}; run the same command again to "
+                      "resume\n")
+    assert survivors == []
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux only")
+def test_workers_exit_when_coordinator_is_killed(tmp_path):
+    process, workers = start_long_search(tmp_path)
+
+    process.kill()
+    process.wait(timeout=60)
+    survivors = wait_until_stopped(workers, 5)
+    for pid in survivors:
+        os.kill(pid, signal.SIGKILL)
+    process.communicate(timeout=60)
+
+    assert process.returncode == -signal.SIGKILL
+    assert survivors == []
 
 
 def test_float_weights_are_no_template():

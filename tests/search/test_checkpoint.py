@@ -85,9 +85,40 @@ def test_corrupt_line_rejected(tmp_path):
         run_search(template(GELU_PAIR, budget=128), checkpoint=path, prove=False)
 
 
-def test_checkpoint_directory_is_created(tmp_path):
+def test_checkpoint_in_missing_directory_rejected(tmp_path):
     path = tmp_path / "deep" / "er" / "checkpoint.jsonl"
 
-    run_search(template(GELU_PAIR, budget=64), checkpoint=path, prove=False)
+    with pytest.raises(InputError, match=re.escape(
+            f"--checkpoint: the directory '{tmp_path / 'deep' / 'er'}' does not exist; create "
+            "it or choose another checkpoint path")):
+        run_search(template(GELU_PAIR, budget=64), checkpoint=path, prove=False)
 
-    assert path.exists()
+    assert not (tmp_path / "deep").exists()
+
+
+def test_checkpoint_that_is_a_directory_rejected(tmp_path):
+    with pytest.raises(InputError, match=re.escape(
+            f"--checkpoint: '{tmp_path}' is a directory; expected a file path")):
+        run_search(template(GELU_PAIR, budget=64), checkpoint=tmp_path, prove=False)
+
+
+def test_old_checkpoint_version_rejected(tmp_path):
+    path = tmp_path / "checkpoint.jsonl"
+    family = template(GELU_PAIR, budget=64)
+    run_search(family, checkpoint=path, prove=False)
+    lines = path.read_text(encoding="utf-8").splitlines()
+    header = json.loads(lines[0])
+    header["version"] = 1
+    path.write_text(json.dumps(header) + "\n" + "\n".join(lines[1:]) + "\n", encoding="utf-8")
+
+    with pytest.raises(InputError, match=re.escape(
+            f"{path}: the checkpoint belongs to another search (format version 1, expected "
+            "2); pass --restart")):
+        run_search(family, checkpoint=path, prove=False)
+
+
+def test_unwritable_checkpoint_names_option(tmp_path):
+    # /proc exists but accepts no new files.
+    with pytest.raises(InputError, match=re.escape(
+            "--checkpoint: cannot write '/proc/c.jsonl': No such file or directory")):
+        run_search(template(GELU_PAIR, budget=64), checkpoint="/proc/c.jsonl", prove=False)

@@ -15,7 +15,8 @@ from symequiv.search.symmetry import orbit_key
 from tests.cli.runner import run_symequiv
 from tests.search.templates import GELU_PAIR, RELU_PAIR, TANH_SWAP_GRID, template, values
 
-RUN_FIELDS = ("executor", "search_seconds", "proof_seconds", "resumed_chunks")
+RUN_FIELDS = ("executor", "search_seconds", "proof_seconds", "resumed_chunks",
+              "evaluated_this_run")
 
 
 def comparable(result, family):
@@ -184,3 +185,103 @@ def test_finished_search_reads_everything_from_checkpoint(tmp_path):
 
     assert again.resumed_chunks == 3
     assert comparable(again, family) == comparable(first, family)
+
+
+@pytest.mark.parametrize(("overrides", "budgets", "visited"), [
+    ({}, (100, 100_000), 162),
+    ({}, (100_000, 100), 100),
+    ({"strategy": "random", "seed": 3, "stop_after": 0}, (100, 300), 300),
+    ({"strategy": "random", "seed": 3, "stop_after": 0}, (300, 100), 100),
+], ids=["exhaustive-grow", "exhaustive-shrink", "random-grow", "random-shrink"])
+def test_resume_after_budget_change_matches_fresh_run(overrides, budgets, visited, tmp_path):
+    checkpoint = tmp_path / "checkpoint.jsonl"
+    first_budget, budget = budgets
+    run_search(template(TANH_SWAP_GRID, budget=first_budget, **overrides),
+               checkpoint=checkpoint)
+    family = template(TANH_SWAP_GRID, budget=budget, **overrides)
+
+    resumed = run_search(family, checkpoint=checkpoint)
+    fresh = run_search(family)
+
+    # Only chunk 0 (candidates 0 to 63) covers the same range in both runs. The
+    # first run cut chunk 1 short or recorded it whole, so it is evaluated again.
+    assert resumed.resumed_chunks == 1
+    assert comparable(resumed, family) == comparable(fresh, family)
+    assert resumed.visited == visited
+
+
+def test_resume_after_budget_change_counts(tmp_path):
+    checkpoint = tmp_path / "checkpoint.jsonl"
+    run_search(template(TANH_SWAP_GRID, budget=100), checkpoint=checkpoint)
+
+    resumed = run_search(template(TANH_SWAP_GRID), checkpoint=checkpoint)
+
+    assert (resumed.visited, resumed.evaluated, resumed.evaluated_this_run) == (162, 162, 98)
+    assert resumed.exhausted
+    assert resumed.outcomes == (
+        ("not a counterexample", "layerwise equivariant", 18),
+        ("not a counterexample", "not end-to-end equivariant", 144))
+
+
+def test_random_repeats_counted_separately():
+    family = template(TANH_SWAP_GRID, strategy="random", seed=3, budget=300, stop_after=0)
+
+    result = run_search(family)
+
+    # 300 draws from 162 points: every draw is a new point or a repeat.
+    assert result.visited == 300
+    assert result.repeats + result.evaluated + result.duplicates == 300
+    assert result.duplicates == 0
+    assert result.evaluated == len({values for values in _random_draws(family, 300)})
+    text = format_search_result(result, family)
+    assert any(f"{result.repeats} repeating an earlier candidate, 0 in the orbit" in line
+               for line in text)
+
+
+def _random_draws(family, count):
+    import itertools
+
+    from symequiv.search.strategies import candidate_stream
+
+    return list(itertools.islice(candidate_stream(family).points, count))
+
+
+def test_rate_excludes_resumed_candidates(tmp_path):
+    family = template(TANH_SWAP_GRID)
+    checkpoint = tmp_path / "checkpoint.jsonl"
+    run_search(family, checkpoint=checkpoint)
+
+    again = run_search(family, checkpoint=checkpoint)
+
+    assert again.evaluated == 162
+    assert again.evaluated_this_run == 0
+    assert "(0 evaluated candidates/s)" in format_search_result(again, family)[-1]
+
+
+def test_summary_plurals_for_one_point():
+    text = TANH_SWAP_GRID.replace('values = [1, -1, 2]', 'values = [1]').replace(
+        'd = ["1/2", -1]', 'd = ["1/2"]')
+    family = template(text)
+
+    lines = format_search_result(run_search(family), family)
+
+    assert lines[2] == ("  strategy: exhaustive over 5 symbols d, p, q, u, v; grid of 1 point; "
+                        "budget 100,000")
+    assert lines[3].startswith("  visited 1 candidate (the whole grid): 1 evaluated")
+    assert "  no counterexample: none in the grid of 1 point" in lines
+
+
+def test_nonzero_constraints_skip_trivial_networks():
+    # Nonzero incoming and outgoing weights rule out the all-zero network and
+    # networks with a dead or constant hidden neuron.
+    text = GELU_PAIR.replace('values = [-1, 0, 1]',
+                             'values = [-1, 0, 1]\nconstraints = ["a*b != 0", "p*q != 0"]')
+    family = template(text, question="not_identifiable")
+
+    result = run_search(family, prove=False)
+
+    first = result.counterexamples[0]
+    assert family.describe_values(first.values) == (
+        "a = 1, b = 1, c = 0, d = 0, p = 1, q = 1, r = 0")
+    assert (result.visited, result.evaluated, result.duplicates, result.excluded) == (
+        512, 10, 6, 496)

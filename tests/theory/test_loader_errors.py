@@ -473,8 +473,9 @@ def test_non_finite_name_is_not_a_symbol(entry):
     name = entry.strip('"')
 
     assert_rejected(with_b1(entry), ExpressionError, "parameters.b1[0]",
-                    exactly(f"parameters.b1[0]: '{name}' {NOT_A_SYMBOL} at '{name}' "
-                            f"(position 0) in '{name}'"))
+                    exactly(f"parameters.b1[0]: '{name}' is not a finite number, so it is "
+                            f"neither a value nor a free symbol at '{name}' (position 0) in "
+                            f"'{name}'"))
 
 
 @pytest.mark.parametrize("entry, message", [

@@ -159,6 +159,17 @@ SEARCH_ERRORS = [
     ('constraints = ["a = sqrt(2)"]\n', "search.constraints[0]",
      "expected rational functions of the symbols with rational coefficients, got "
      "'a = sqrt(2)'"),
+    ('values = ["inf"]\n', "search.values[0]",
+     "'inf' is not a finite rational value; expected a rational number such as -1 or \"1/2\""),
+    ('values = [-1, "nan", 1]\n', "search.values[1]",
+     "'nan' is not a finite rational value; expected a rational number such as -1 or \"1/2\""),
+    ('constraints = ["a != nan"]\n', "search.constraints[0]",
+     "'nan' is not a finite number, so it is neither a value nor a free symbol at 'nan' "
+     "(position 5) in the constraint 'a != nan'"),
+    ('constraints = ["a =! 0"]\n', "search.constraints[0]",
+     "unexpected character at '!' (position 3) in the constraint 'a =! 0'"),
+    ('constraints = ["a + (b = 0"]\n', "search.constraints[0]",
+     "expected ')' at the end in the constraint 'a + (b = 0'"),
     ('question = "expect"\n', "search.question",
      '"expect" looks for values that refute a claim of [expect], but the file has no '
      "[expect] claims"),
