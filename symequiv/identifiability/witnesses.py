@@ -7,6 +7,9 @@ degenerate neuron of :math:`\theta`:
 * a *constant* neuron with an exact value moves it into the next bias and
   becomes a dead, non-constant neuron;
 * *duplicate* neurons are merged;
+* a set :math:`S` of neurons of an activation with a linear bypass whose
+  :math:`\sum_{j \in S} c_j w_j^\top` vanishes gets its rows negated, the next
+  bias compensating;
 * a *linear bypass* pair :math:`c\,(\sigma(z) - \sigma(-z)) = c\,c_\sigma z`
   gets its bias shifted, the next bias compensating; without biases, a
   non-homogeneous activation lets the pair be scaled instead;
@@ -33,6 +36,7 @@ import sympy
 from symequiv.actions.maps import identity_affine
 from symequiv.derivation.normal_form import tails_agree
 from symequiv.derivation.relate import relate
+from symequiv.identifiability import bypass_criterion
 from symequiv.models.dense import DenseLayer
 from symequiv.models.matching import RowMatcher
 from symequiv.verdicts import ParameterWitness
@@ -118,6 +122,7 @@ def _candidates(network, index):
                    _with_column(following, neuron, [zero] * len(column), moved_bias))
     yield from _duplicate_candidates(layer, following, number)
     yield from _bypass_candidates(layer, following, number)
+    yield from _flip_set_candidates(layer, following, number)
     yield from _quadratic_candidates(layer, following, number)
 
 
@@ -268,6 +273,41 @@ def _bypass_candidates(layer, following, number):
             yield (f"neurons {first + 1} and {second + 1} of layer {number} form a linear bypass; "
                    "scaling both rows by 2 and their outgoing weights by 1/2 keeps f",
                    doubled, halved)
+
+
+def _flip_set_candidates(layer, following, number):
+    r"""Negate the rows of a set :math:`S` of neurons with :math:`\sum_S c_j w_j^\top = 0`.
+
+    With the bypass :math:`\sigma(-z) = \sigma(z) - c_\sigma z`, negating the
+    rows of :math:`S` changes the next pre-activation by
+    :math:`-c_\sigma \sum_S c_j (w_j \cdot h + b_j)`, whose linear part vanishes;
+    the next bias absorbs the constant :math:`-c_\sigma \sum_S c_j b_j`.
+    """
+    symmetry = layer.activation.symmetry
+    if symmetry.bypass is None or symmetry.bypass == 0:
+        return
+    field = layer.field
+    neurons = bypass_criterion.flip_set(layer, following)
+    if neurons is None:
+        return
+    bypass = field.convert(symmetry.bypass)
+    shift = [field.zero] * following.output_dimension
+    flipped = layer
+    for neuron in neurons:
+        weights, bias = layer.rows[neuron]
+        flipped = _with_row(flipped, neuron, [-value for value in weights], -bias)
+        shift = [total + bypass * weight * bias
+                 for total, weight in zip(shift, _column(following, neuron))]
+    if any(value != field.zero for value in shift) and not following.has_bias:
+        return
+    compensated = following.with_parameters(
+        following.weights, [entry + value for entry, value in zip(following.bias, shift)])
+    names = ", ".join(str(neuron + 1) for neuron in neurons)
+    term = "z" if symmetry.bypass == 1 else f"{symmetry.bypass} z"
+    yield (f"the neurons {{{names}}} of layer {number} have sum of c_j w_j^T equal to 0, so "
+           f"negating their rows (w_j, b_j) changes the next pre-activation only by a "
+           f"constant (sigma(-z) = sigma(z) - {term}), which the next bias compensates",
+           flipped, compensated)
 
 
 def find_parameter_witness(network):

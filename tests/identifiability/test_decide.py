@@ -252,3 +252,17 @@ def test_symbolic_parameters_stay_unknown():
     assert verdict.status is Status.UNKNOWN
     assert verdict.reason == ("the parameters contain free symbols, and identifiability can "
                               "depend on their values; substitute values to decide it")
+
+
+def test_failed_flip_condition_refuted_by_second_parameter():
+    # (G1)-(G3) hold and (G4) fails: c_1 w_1^T + c_2 w_2^T + c_3 w_3^T = 0.
+    network = small_network([2, 3, 1], '"relu"', {
+        "W1": "[[1, 0], [0, 1], [1, 1]]", "b1": "[1, 2, 3]", "W2": "[[1, 1, -1]]",
+        "b2": "[0]"})
+
+    verdict = decide_identifiability(network)
+
+    assert verdict.status is Status.REFUTED
+    assert verdict.method == SECOND
+    assert isinstance(verdict.witness, ParameterWitness)
+    assert verdict.witness.parameters["b1"] == ["-1", "-2", "-3"]
