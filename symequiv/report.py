@@ -181,10 +181,12 @@ def reparameterization_to_dict(reparameterization):
     return {
         "changed": reparameterization.changed,
         "verified": reparameterization.verified,
+        "formed": reparameterization.formed,
+        "blocked": [step.description for step in reparameterization.blocked],
         "steps": [step.description for step in reparameterization.steps],
         "parameters": ({name: _strings(value) for name, value in
                         reparameterization.network.parameter_expressions().items()}
-                       if reparameterization.changed else None),
+                       if reparameterization.changed and reparameterization.formed else None),
     }
 
 
@@ -208,7 +210,9 @@ def format_derivation(derivation, name="", source=None, reparameterization=None,
         layers = ", ".join(layer.label for layer in network.layers)
         lines.append(f"network: widths {list(network.widths)}, layers {layers}")
     lines.extend(_format_one(derivation, "theta"))
-    if reparameterization is not None and reparameterization.changed:
+    if reparameterization is not None and not reparameterization.formed:
+        lines.append(f"reparameterization: {reparameterization.blocked_reason()}")
+    elif reparameterization is not None and reparameterization.changed:
         lines.append("reparameterization theta* (same function):")
         lines.extend(f"  {step.description}" for step in reparameterization.steps)
         lines.extend(format_parameters(reparameterization.network.parameter_expressions(), "  "))

@@ -168,6 +168,9 @@ def verify_network(network, action, expectations=None, name="", source=None, see
                                 "for this network")
         if derivation.status is DerivationStatus.NOT_APPLICABLE:
             after = Verdict.unknown(derivation.reason, method="adjunction check")
+    elif not reparameterization.formed:
+        after = Verdict.unknown(reparameterization.blocked_reason()
+                                + ", so the theorem's conclusion at theta* is not decided")
     elif not reparameterization.changed:
         qualifier = (" for all values of the free symbols" if network.field.symbols else "")
         after = Verdict(layerwise.status, layerwise.method,

@@ -7,6 +7,7 @@ import pathlib
 import pytest
 
 import symequiv
+from symequiv.theory.loader import loads
 from symequiv.verdicts import ParameterWitness, Status, StepWitness, Verdict
 from symequiv.verification import PROPERTIES, ClaimResult, verify_network
 
@@ -32,7 +33,7 @@ EXPECTED = {
                        (P, DERIVATION)],
     "gelu-bypass": [(P, "normal form"), (R, "second parameter"), (R, DERIVATION),
                     (R, DERIVATION)],
-    "gelu-odd-pair": [(P, "normal form"), (U, "none"), (R, DERIVATION), (R, DERIVATION)],
+    "gelu-odd-pair": [(P, "normal form"), (R, "second parameter"), (R, DERIVATION), (R, DERIVATION)],
     "leaky-relu-swap": [(P, DERIVATION), (U, "none"), (P, DERIVATION), (P, DERIVATION)],
     "linear-swap": [(P, DERIVATION), (P, "rank criterion for linear networks"),
                     (P, DERIVATION), (P, DERIVATION)],
@@ -107,6 +108,37 @@ def test_unchanged_network_reuses_layerwise_verdict():
     assert report.result("layerwise_after_reparameterization").verdict.reason == (
         "theta* = theta, since no neuron is dead, constant or duplicated; every layer is "
         "equivariant under the constructed latent actions")
+
+
+def test_constant_outside_field_leaves_theta_star_unknown():
+    theory = loads("""
+[theory]
+name = "tanh-zero-row"
+[group]
+generators = ["g"]
+[group.input]
+g = "trivial"
+[group.output]
+g = "trivial"
+[model]
+widths = [2, 3, 1]
+activation = "tanh"
+[parameters]
+W1 = [[1, 2], [0, 0], [3, 0]]
+b1 = [1, 2, "1/2"]
+W2 = [[1, -2, 3]]
+b2 = [1]
+""")
+
+    report = theory.verify()
+
+    after = report.result("layerwise_after_reparameterization").verdict
+    assert after.status is Status.UNKNOWN
+    assert after.reason == (
+        "theta* is not formed: neuron 2 of layer 1 has zero incoming weights, so it is the "
+        "constant tanh(2), which is not in the exact field of the parameters, so the "
+        "theorem's conclusion at theta* is not decided")
+    assert report.result("identifiable").verdict.status is Status.REFUTED
 
 
 def test_identifiable_witness_is_parameter_witness():

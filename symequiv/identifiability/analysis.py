@@ -76,6 +76,9 @@ def _weak_identifiability(verdict, reduction):
     method = "submodel"
     if verdict.status is Status.PROVED:
         return Verdict.proved(method, "theta is identifiable, so weakly identifiable")
+    if not reduction.reparameterization.formed:
+        return Verdict.unknown(reduction.reparameterization.blocked_reason()
+                               + ", so the submodel theta~ is not formed either", method)
     if not reduction.changed:
         return Verdict.unknown("no neuron can be removed, so weak identifiability is "
                                "identifiability itself, which is not proved", method)
@@ -174,6 +177,13 @@ def format_analysis(analysis, name="", source=None):
 
 
 def _reduction_lines(reduction):
+    blocked = reduction.reparameterization.blocked
+    if blocked:
+        lines = ["reduction: theta* is not formed:"]
+        lines.extend(f"  {step.description}" for step in blocked)
+        lines.extend(f"  done before: {step.description}"
+                     for step in reduction.reparameterization.steps)
+        return lines
     if not reduction.reparameterization.changed:
         return ["reduction: no neuron is dead, constant or duplicated, so theta* = theta"]
     lines = ["reduction to theta* (same function):"]

@@ -34,6 +34,8 @@ import itertools
 import sympy
 
 from symequiv.actions.maps import identity_affine
+from symequiv.activations.catalogue import t
+from symequiv.activations.symmetry import ScaleSet
 from symequiv.derivation.normal_form import tails_agree
 from symequiv.derivation.relate import relate
 from symequiv.identifiability import bypass_criterion
@@ -342,7 +344,80 @@ def find_parameter_witness(network):
                 f"no k_i in K_i relates it to theta: {relation.failure} "
                 f"(layer f_{relation.failure_layer})",
             )
+    return _constant_outside_field_witness(network)
+
+
+def _constant_outside_field_witness(network):
+    r"""Move a constant neuron's value :math:`\sigma(b)` into the next bias symbolically.
+
+    Used when :math:`\sigma(b)` is not in the field of the parameters (such as
+    :math:`\tanh(2)`), so :math:`\theta'` is given by sympy expressions and the
+    equality of functions is proved by expanding the two changed layers
+    symbolically. No :math:`k_i` relates it to :math:`\theta` because every
+    :math:`K_i` used here acts by monomial matrices (with an affine shift at
+    most), which keep the number of zero columns of :math:`W_{i+1}`, and
+    :math:`\theta'` has one more.
+    """
+    field = network.field
+    if field.symbols:
+        return None
+    zero = field.zero
+    expressions = network.parameter_expressions()
+    for index in range(network.depth - 1):
+        layer = network.layers[index]
+        following = network.layers[index + 1]
+        activation = layer.activation
+        if (activation is None or activation.is_identity or not following.has_bias
+                or activation.symmetry.scale_set is ScaleSet.AFFINE):
+            continue
+        for neuron, (weights, bias) in enumerate(layer.rows):
+            column = _column(following, neuron)
+            if (any(value != zero for value in weights) or all(value == zero for value in column)
+                    or activation.exact_value(bias, field) is not None):
+                continue
+            value = activation.formula.subs(t, field.to_expr(bias))
+            second = {name: [list(row) if isinstance(row, list) else row for row in entries]
+                      for name, entries in expressions.items()}
+            incoming, outgoing, next_bias = f"W{index + 1}", f"W{index + 2}", f"b{index + 2}"
+            second[incoming][neuron] = [sympy.Integer(1)] + [sympy.Integer(0)] * (
+                layer.input_dimension - 1)
+            for row, weight in enumerate(column):
+                second[outgoing][row][neuron] = sympy.Integer(0)
+                second[next_bias][row] = second[next_bias][row] + field.to_expr(weight) * value
+            if not _symbolic_layers_agree(activation, layer.input_dimension, expressions,
+                                          second, index):
+                continue
+            number = index + 1
+            return ParameterWitness(
+                f"neuron {neuron + 1} of layer {number} has zero incoming weights, so it is the "
+                f"constant {value}, which is not in the exact field of the parameters; that "
+                "value times its outgoing weights was moved into the next bias, and the neuron "
+                "was given zero outgoing weights and first incoming weight 1 (the function is "
+                f"unchanged, proved by expanding layers {number} and {number + 1} "
+                "symbolically)",
+                {name: _strings(entries) for name, entries in second.items()},
+                f"no k_i in K_i relates it to theta: every K_i here acts by monomial matrices, "
+                f"which keep the number of zero columns of W{number + 1}, and theta' has one "
+                "more than theta")
     return None
+
+
+def _symbolic_layers_agree(activation, width, first, second, index):
+    """Prove that layers ``index`` and ``index + 1`` of two parameter dicts compute one map."""
+    inputs = sympy.symbols(f"h0:{width}")
+
+    def pre_activation(parameters):
+        weights = parameters[f"W{index + 1}"]
+        bias = parameters.get(f"b{index + 1}", [0] * len(weights))
+        hidden = [activation.formula.subs(t, sum(w * x for w, x in zip(row, inputs)) + b)
+                  for row, b in zip(weights, bias)]
+        outgoing = parameters[f"W{index + 2}"]
+        next_bias = parameters[f"b{index + 2}"]
+        return [sum(w * h for w, h in zip(row, hidden)) + b
+                for row, b in zip(outgoing, next_bias)]
+
+    return all(sympy.expand(a - b) == 0
+               for a, b in zip(pre_activation(first), pre_activation(second)))
 
 
 def _strings(value):

@@ -132,14 +132,17 @@ def test_one_violated_condition_is_named(changes, failure):
 
 
 def test_irrational_constant_neuron_refuted():
-    """tanh(-1) is not exact, so no second parameter is built and Sussmann's verdict is returned."""
+    """tanh(-1) is outside Q, so theta' moves it into the next bias symbolically."""
     network = tanh_network(W1="[[1, 2], [2, 1], [0, 0], [-3, 1]]")
 
     verdict = decide_identifiability(network)
 
     assert verdict.status is Status.REFUTED
-    assert verdict.method == SUSSMANN
-    assert "(ii) neuron 3 has zero incoming weights w_3" in verdict.reason
+    assert verdict.method == SECOND
+    assert verdict.witness.parameters["W1"][2] == ["1", "0"]
+    assert [row[2] for row in verdict.witness.parameters["W2"]] == ["0", "0"]
+    assert verdict.witness.outside_orbit.endswith(
+        "keep the number of zero columns of W2, and theta' has one more than theta")
 
 
 def test_positive_multiple_is_not_duplicate():
