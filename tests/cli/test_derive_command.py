@@ -109,8 +109,8 @@ def test_json_derivation_of_tanh_swap(capsys):
     assert rho["cycles"] == "(1 2)(3 4)"
     assert rho["images"] == [1, 0, 3, 2]
     assert rho["translation"] is None
-    assert data["reparameterization"] == {"changed": False, "verified": True, "steps": [],
-                                          "parameters": None}
+    assert data["reparameterization"] == {"changed": False, "verified": True, "formed": True,
+                                          "blocked": [], "steps": [], "parameters": None}
     assert data["reduced_derivation"] is None
 
 
