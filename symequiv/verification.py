@@ -103,6 +103,12 @@ class Report:
     def result(self, name):
         return next(result for result in self.results if result.property == name)
 
+    def __str__(self):
+        """Return the text ``symequiv verify`` prints."""
+        from symequiv.report import format_report
+
+        return format_report(self)
+
     def _repr_markdown_(self):
         from symequiv.latex.notebook import report_markdown
 

@@ -253,3 +253,12 @@ def test_claim_result_to_dict():
                     "conditional": None, "tolerance": None, "observed": None,
                     "margin": None},
     }
+
+
+def test_report_str_is_cli_text():
+    from symequiv.report import format_report
+
+    report = load("tanh-swap").verify()
+
+    assert str(report) == format_report(report)
+    assert str(report).splitlines()[-1] == "  4 of 4 claims hold"

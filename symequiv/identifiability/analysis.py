@@ -41,6 +41,10 @@ class IdentifiabilityAnalysis:
     functional_dimension: object
     fiber: object
 
+    def __str__(self):
+        """Return the text ``symequiv identify`` prints."""
+        return format_analysis(self)
+
 
 def analyze(network, orbit_limit=0, seed=0):
     """Analyze the identifiability of an MLP; return an :class:`IdentifiabilityAnalysis`.

@@ -41,3 +41,18 @@ def test_irreducible_network_is_its_own_submodel():
 
     assert not reduction.changed
     assert reduction.reduced.same_parameters(network)
+
+
+def test_analysis_and_derivation_str_are_cli_text():
+    from symequiv.identifiability.analysis import analyze, format_analysis
+    from symequiv.report import format_derivation
+
+    theory = load_bundled("tanh-swap")
+    analysis = analyze(theory.network)
+    derivation = theory.derive()
+
+    assert str(analysis) == format_analysis(analysis)
+    assert str(analysis).splitlines()[0] == (
+        "network: widths [2, 4, 2], activations tanh, 22 parameters")
+    assert str(derivation) == format_derivation(derivation)
+    assert str(derivation).splitlines()[2] == "derivation at theta: derived"
