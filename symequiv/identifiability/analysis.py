@@ -21,7 +21,7 @@ from symequiv.identifiability.decide import decide_identifiability
 from symequiv.identifiability.functional_dimension import functional_dimension
 from symequiv.identifiability.parameter_group import orbit, parameter_symmetry_group, stabilizer
 from symequiv.identifiability.submodel import submodel
-from symequiv.verdicts import Status, Verdict
+from symequiv.verdicts import ParameterWitness, Status, Verdict
 
 
 @dataclass(frozen=True)
@@ -112,6 +112,11 @@ def _verdict_lines(label, verdict, indent="  "):
         lines.append(f"{indent}conditional on: {verdict.conditional}")
     if verdict.witness is not None:
         lines.append(f"{indent}witness: {verdict.witness.describe()}")
+        if isinstance(verdict.witness, ParameterWitness):
+            from symequiv.report import format_parameters
+
+            lines.append(f"{indent}theta':")
+            lines.extend(format_parameters(verdict.witness.parameters, indent + "  "))
     return lines
 
 
@@ -174,8 +179,10 @@ def format_analysis(analysis, name="", source=None):
         lines.append(f"functional dimension: {analysis.functional_dimension.describe()}")
     if analysis.fiber is not None:
         fiber = analysis.fiber
-        lines.append(f"exact fiber: {fiber.verdict.status.value} ({fiber.cases} cases, "
-                     f"{fiber.orbit_points} orbit points, {fiber.seconds:.2f} s)")
+        cases = "1 case" if fiber.cases == 1 else f"{fiber.cases} cases"
+        points = "1 orbit point" if fiber.orbit_points == 1 else f"{fiber.orbit_points} orbit points"
+        lines.append(f"exact fiber: {fiber.verdict.status.value} ({cases}, {points}, "
+                     f"{fiber.seconds:.2f} s)")
         lines.append(f"  {fiber.verdict.reason}")
     return "\n".join(lines)
 

@@ -75,7 +75,7 @@ def test_gelu_bypass_has_no_latent_action(capsys):
     assert status == 1
     lines = out.splitlines()
     assert "derivation at theta: no latent action" in lines
-    assert ("  for the generator s, layer f_1: 1 neuron(s) of the transformed layer (1) but 0 "
+    assert ("  for the generator s, layer f_1: 1 neuron of the transformed layer (neuron 1) but 0 "
             "of the original layer have normalized row (0, 1, 0), exactly") in lines
     assert "rho_1(s) =" not in out
 
