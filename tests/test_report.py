@@ -11,11 +11,11 @@ def test_minus_identity_is_named():
     field = ExactField.rational()
     minus = AffineMap(MonomialMatrix(field, (0, 1), (-field.one, -field.one)))
 
-    assert format_map(minus)[0] == "signed permutation (1)-(2)-, that is -I"
+    assert format_map(minus, indent="")[0] == "signed permutation (1)-(2)-, that is -I"
 
 
 def test_other_signed_permutation_is_not_named():
     field = ExactField.rational()
     flip = AffineMap(MonomialMatrix(field, (0, 1), (-field.one, field.one)))
 
-    assert format_map(flip)[0] == "signed permutation (1)-"
+    assert format_map(flip, indent="")[0] == "signed permutation (1)-"
