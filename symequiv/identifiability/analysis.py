@@ -180,7 +180,8 @@ def format_analysis(analysis, name="", source=None):
     if analysis.fiber is not None:
         fiber = analysis.fiber
         cases = "1 case" if fiber.cases == 1 else f"{fiber.cases} cases"
-        points = "1 orbit point" if fiber.orbit_points == 1 else f"{fiber.orbit_points} orbit points"
+        points = ("1 orbit point" if fiber.orbit_points == 1
+                  else f"{fiber.orbit_points} orbit points")
         lines.append(f"exact fiber: {fiber.verdict.status.value} ({cases}, {points}, "
                      f"{fiber.seconds:.2f} s)")
         lines.append(f"  {fiber.verdict.reason}")

@@ -207,9 +207,9 @@ def _check_necessary(criterion, network):
     if movable:
         verdict = Verdict.refuted(
             NECESSARY, f"{movable[0]} has zero incoming weights, so its constant value can "
-            "move into the next bias (or is 0); the neuron is then dead, its incoming weights can be "
-            "changed without changing the function, and only finitely many of those changes "
-            "are scalings in K", StepWitness(f"{movable[0]} is constant"))
+            "move into the next bias (or is 0); the neuron is then dead, its incoming weights "
+            "can be changed without changing the function, and only finitely many of those "
+            "changes are scalings in K", StepWitness(f"{movable[0]} is constant"))
         return CriterionResult(criterion, True, hypotheses, verdict)
     if constant:
         return CriterionResult(criterion, True, hypotheses, None,
