@@ -153,7 +153,8 @@ def _latent_actions(numbers, identities, derivation):
 
 
 def _reparameterization(numbers, identities, reparameterization):
-    if not reparameterization.changed or not reparameterization.verified:
+    if (not reparameterization.changed or not reparameterization.verified
+            or not reparameterization.formed):
         return None
     network = reparameterization.original
     steps = []

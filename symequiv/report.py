@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from symequiv.actions.maps import MonomialMatrix
 from symequiv.actions.notation import permutation_cycles, signed_cycles
+from symequiv.verdicts import ParameterWitness
 
 MAX_PRINTED_DIMENSION = 8
 
@@ -51,7 +52,13 @@ def format_map(affine_map, indent="    "):
     lines = []
     kind = description["kind"]
     if kind in ("permutation", "signed permutation"):
-        lines.append(f"{kind} {description['cycles']}")
+        text = f"{kind} {description['cycles']}"
+        linear = affine_map.linear
+        if (kind == "signed permutation" and linear.images == tuple(range(linear.dimension))
+                and all(scale == -field.one for scale in linear.scales)):
+            # "(1)-(2)-" lists every coordinate as a one-cycle that returns negated.
+            text += ", that is -I"
+        lines.append(text)
     elif kind == "monomial":
         pairs = ", ".join(f"e{column + 1} -> {scale} e{image + 1}" for column, (image, scale)
                           in enumerate(zip(description["images"], description["scales"])))
@@ -118,6 +125,9 @@ def format_report(report):
             lines.append(f"         conditional on: {verdict.conditional}")
         if verdict.witness is not None:
             lines.append(f"         witness: {verdict.witness.describe()}")
+            if isinstance(verdict.witness, ParameterWitness):
+                lines.append("         theta':")
+                lines.extend(format_parameters(verdict.witness.parameters, " " * 11))
     claims = report.claims
     held = sum(1 for result in claims if result.holds)
     if claims:
@@ -181,10 +191,12 @@ def reparameterization_to_dict(reparameterization):
     return {
         "changed": reparameterization.changed,
         "verified": reparameterization.verified,
+        "formed": reparameterization.formed,
+        "blocked": [step.description for step in reparameterization.blocked],
         "steps": [step.description for step in reparameterization.steps],
         "parameters": ({name: _strings(value) for name, value in
                         reparameterization.network.parameter_expressions().items()}
-                       if reparameterization.changed else None),
+                       if reparameterization.changed and reparameterization.formed else None),
     }
 
 
@@ -208,7 +220,9 @@ def format_derivation(derivation, name="", source=None, reparameterization=None,
         layers = ", ".join(layer.label for layer in network.layers)
         lines.append(f"network: widths {list(network.widths)}, layers {layers}")
     lines.extend(_format_one(derivation, "theta"))
-    if reparameterization is not None and reparameterization.changed:
+    if reparameterization is not None and not reparameterization.formed:
+        lines.append(f"reparameterization: {reparameterization.blocked_reason()}")
+    elif reparameterization is not None and reparameterization.changed:
         lines.append("reparameterization theta* (same function):")
         lines.extend(f"  {step.description}" for step in reparameterization.steps)
         lines.extend(format_parameters(reparameterization.network.parameter_expressions(), "  "))

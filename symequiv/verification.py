@@ -103,6 +103,12 @@ class Report:
     def result(self, name):
         return next(result for result in self.results if result.property == name)
 
+    def __str__(self):
+        """Return the text ``symequiv verify`` prints."""
+        from symequiv.report import format_report
+
+        return format_report(self)
+
     def _repr_markdown_(self):
         from symequiv.latex.notebook import report_markdown
 
@@ -215,6 +221,9 @@ def verify_network(network, action, expectations=None, name="", source=None, see
                                 "for this network")
         if derivation.status is DerivationStatus.NOT_APPLICABLE:
             after = Verdict.unknown(derivation.reason, method="adjunction check")
+    elif not reparameterization.formed:
+        after = Verdict.unknown(reparameterization.blocked_reason()
+                                + ", so the theorem's conclusion at theta* is not decided")
     elif not reparameterization.changed:
         qualifier = (" for all values of the free symbols" if network.field.symbols else "")
         after = Verdict(layerwise.status, layerwise.method,

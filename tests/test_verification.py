@@ -8,8 +8,9 @@ import numpy
 import pytest
 
 import symequiv
+from symequiv.theory.loader import loads
 from symequiv.verdicts import ParameterWitness, Status, StepWitness, Verdict
-from symequiv.verification import PROPERTIES, ClaimResult, verify_network
+from symequiv.verification import PROPERTIES, ClaimResult, _refute_by_the_theorem, verify_network
 
 THEORIES = pathlib.Path(__file__).resolve().parent.parent / "theories"
 
@@ -33,7 +34,8 @@ EXPECTED = {
                        (P, DERIVATION)],
     "gelu-bypass": [(P, "normal form"), (R, "second parameter"), (R, DERIVATION),
                     (R, DERIVATION)],
-    "gelu-odd-pair": [(P, "normal form"), (R, "theorem"), (R, DERIVATION), (R, DERIVATION)],
+    "gelu-odd-pair": [(P, "normal form"), (R, "second parameter"), (R, DERIVATION),
+                      (R, DERIVATION)],
     "leaky-relu-swap": [(P, DERIVATION), (U, "none"), (P, DERIVATION), (P, DERIVATION)],
     "linear-swap": [(P, DERIVATION), (P, "rank criterion for linear networks"),
                     (P, DERIVATION), (P, DERIVATION)],
@@ -108,6 +110,37 @@ def test_unchanged_network_reuses_layerwise_verdict():
     assert report.result("layerwise_after_reparameterization").verdict.reason == (
         "theta* = theta, since no neuron is dead, constant or duplicated; every layer is "
         "equivariant under the constructed latent actions")
+
+
+def test_constant_outside_field_leaves_theta_star_unknown():
+    theory = loads("""
+[theory]
+name = "tanh-zero-row"
+[group]
+generators = ["g"]
+[group.input]
+g = "trivial"
+[group.output]
+g = "trivial"
+[model]
+widths = [2, 3, 1]
+activation = "tanh"
+[parameters]
+W1 = [[1, 2], [0, 0], [3, 0]]
+b1 = [1, 2, "1/2"]
+W2 = [[1, -2, 3]]
+b2 = [1]
+""")
+
+    report = theory.verify()
+
+    after = report.result("layerwise_after_reparameterization").verdict
+    assert after.status is Status.UNKNOWN
+    assert after.reason == (
+        "theta* is not formed: neuron 2 of layer 1 has zero incoming weights, so it is the "
+        "constant tanh(2), which is not in the exact field of the parameters, so the "
+        "theorem's conclusion at theta* is not decided")
+    assert report.result("identifiable").verdict.status is Status.REFUTED
 
 
 def test_identifiable_witness_is_parameter_witness():
@@ -227,9 +260,12 @@ def test_claim_result_to_dict():
 def test_equivariant_network_without_latent_action_is_not_identifiable():
     # For an equivariant network theta^g has the function of theta; were theta
     # identifiable, a latent element would relate them, which the derivation excludes.
+    # The flip-set witness settles gelu-odd-pair first, so the theorem is applied alone.
     theory = load("gelu-odd-pair")
     report = theory.verify()
-    verdict = report.result("identifiable").verdict
+    unknown = Verdict.unknown("no criterion applies")
+    verdict = _refute_by_the_theorem(unknown, report.result("end_to_end_equivariant").verdict,
+                                     report.derivation)
     adjoint = report.derivation.steps["n"].adjoint
 
     assert verdict.status is R
@@ -248,3 +284,12 @@ def test_not_equivariant_network_keeps_its_identifiability_verdict():
 
     assert verdict.status is P
     assert verdict.method == "Sussmann (1992)"
+
+
+def test_report_str_is_cli_text():
+    from symequiv.report import format_report
+
+    report = load("tanh-swap").verify()
+
+    assert str(report) == format_report(report)
+    assert str(report).splitlines()[-1] == "  4 of 4 claims hold"

@@ -20,7 +20,7 @@ from functools import cached_property
 
 from sympy.polys.matrices import DomainMatrix
 
-from symequiv.errors import GroupError, LimitError, ShapeError
+from symequiv.errors import GroupError, InputError, LimitError, ShapeError
 
 # Products of group elements whose entries pass this size (about 10,000 decimal
 # digits) are abandoned: finite-order elements never grow like that.
@@ -134,6 +134,17 @@ class MonomialMatrix(LinearMap):
             raise ShapeError(
                 f"a monomial matrix needs one scale per image, got {len(self.scales)} "
                 f"scales for {len(self.images)} images"
+            )
+        if sorted(self.images) != list(range(len(self.images))):
+            raise InputError(
+                f"invalid monomial matrix images {list(self.images)}: expected a permutation "
+                f"of 0, ..., {len(self.images) - 1}, each index exactly once"
+            )
+        zero_scales = [column for column, scale in enumerate(self.scales) if scale == field.zero]
+        if zero_scales:
+            raise InputError(
+                f"invalid monomial matrix scales {list(self.scales)}: scale {zero_scales[0]} is "
+                "zero, but every scale must be nonzero for the matrix to be invertible"
             )
 
     @property

@@ -13,6 +13,8 @@ identity.
 
 from __future__ import annotations
 
+from symequiv.errors import InputError
+
 
 def signed_cycles(images, signs):
     r"""Return the cycle notation of the signed permutation ``(images, signs)``.
@@ -37,6 +39,10 @@ def signed_cycles(images, signs):
     >>> signed_cycles([0, 1], [-1, 1])
     '(1)-'
     """
+    if sorted(images) != list(range(len(images))):
+        # Following the images of a non-permutation never returns to the start.
+        raise InputError(f"invalid images {list(images)}: expected a permutation of "
+                         f"0, ..., {len(images) - 1}")
     seen = set()
     cycles = []
     for start in range(len(images)):

@@ -73,7 +73,8 @@ def run(arguments):
             derivation = theory.derive()
             reparameterization = theory.reduce()
             reduced = None
-            if reparameterization.changed and reparameterization.verified:
+            if (reparameterization.changed and reparameterization.verified
+                    and reparameterization.formed):
                 from symequiv.derivation.engine import derive
 
                 reduced = derive(reparameterization.network, theory.action)

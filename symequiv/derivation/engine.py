@@ -123,6 +123,12 @@ class Derivation:
                              f"{', '.join(self.action.generators)}")
         return self.latent_actions[layer - 1][generator].map
 
+    def __str__(self):
+        """Return the text ``symequiv derive`` prints for this derivation."""
+        from symequiv.report import format_derivation
+
+        return format_derivation(self)
+
     def _repr_markdown_(self):
         from symequiv.latex.notebook import derivation_markdown
 

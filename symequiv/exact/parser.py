@@ -424,6 +424,9 @@ class _ActivationGrammar(_Grammar):
             return self.variable
         if token.text == "pi":
             return sympy.pi
+        if token.text.lower() in _RESERVED_ANY_CASE:
+            self._fail(f"{token.text!r} is not a finite number; write an exact finite value "
+                       "such as \"1/2\"", token)
         self._fail(f"unknown name {token.text!r}; the only variable is t", token)
 
     def finish(self, value):

@@ -21,7 +21,7 @@ from symequiv.identifiability.decide import decide_identifiability
 from symequiv.identifiability.functional_dimension import functional_dimension
 from symequiv.identifiability.parameter_group import orbit, parameter_symmetry_group, stabilizer
 from symequiv.identifiability.submodel import submodel
-from symequiv.verdicts import Status, Verdict
+from symequiv.verdicts import ParameterWitness, Status, Verdict
 
 
 @dataclass(frozen=True)
@@ -40,6 +40,10 @@ class IdentifiabilityAnalysis:
     weak: Verdict
     functional_dimension: object
     fiber: object
+
+    def __str__(self):
+        """Return the text ``symequiv identify`` prints."""
+        return format_analysis(self)
 
 
 def analyze(network, orbit_limit=0, seed=0):
@@ -76,6 +80,9 @@ def _weak_identifiability(verdict, reduction):
     method = "submodel"
     if verdict.status is Status.PROVED:
         return Verdict.proved(method, "theta is identifiable, so weakly identifiable")
+    if not reduction.reparameterization.formed:
+        return Verdict.unknown(reduction.reparameterization.blocked_reason()
+                               + ", so the submodel theta~ is not formed either", method)
     if not reduction.changed:
         return Verdict.unknown("no neuron can be removed, so weak identifiability is "
                                "identifiability itself, which is not proved", method)
@@ -105,6 +112,11 @@ def _verdict_lines(label, verdict, indent="  "):
         lines.append(f"{indent}conditional on: {verdict.conditional}")
     if verdict.witness is not None:
         lines.append(f"{indent}witness: {verdict.witness.describe()}")
+        if isinstance(verdict.witness, ParameterWitness):
+            from symequiv.report import format_parameters
+
+            lines.append(f"{indent}theta':")
+            lines.extend(format_parameters(verdict.witness.parameters, indent + "  "))
     return lines
 
 
@@ -167,13 +179,23 @@ def format_analysis(analysis, name="", source=None):
         lines.append(f"functional dimension: {analysis.functional_dimension.describe()}")
     if analysis.fiber is not None:
         fiber = analysis.fiber
-        lines.append(f"exact fiber: {fiber.verdict.status.value} ({fiber.cases} cases, "
-                     f"{fiber.orbit_points} orbit points, {fiber.seconds:.2f} s)")
+        cases = "1 case" if fiber.cases == 1 else f"{fiber.cases} cases"
+        points = ("1 orbit point" if fiber.orbit_points == 1
+                  else f"{fiber.orbit_points} orbit points")
+        lines.append(f"exact fiber: {fiber.verdict.status.value} ({cases}, {points}, "
+                     f"{fiber.seconds:.2f} s)")
         lines.append(f"  {fiber.verdict.reason}")
     return "\n".join(lines)
 
 
 def _reduction_lines(reduction):
+    blocked = reduction.reparameterization.blocked
+    if blocked:
+        lines = ["reduction: theta* is not formed:"]
+        lines.extend(f"  {step.description}" for step in blocked)
+        lines.extend(f"  done before: {step.description}"
+                     for step in reduction.reparameterization.steps)
+        return lines
     if not reduction.reparameterization.changed:
         return ["reduction: no neuron is dead, constant or duplicated, so theta* = theta"]
     lines = ["reduction to theta* (same function):"]

@@ -121,13 +121,9 @@ def _equal_rows(field, rows, homogeneous):
 def _flip_hypothesis(field, hidden, columns):
     statement = ("no nonempty set S of neurons with nonzero c_j w_j^T has sum over S of "
                  "c_j w_j^T = 0")
-    zero = field.zero
     # Neurons with c_j w_j^T = 0 violate (G1) or (G2) instead; leaving them out keeps
     # each hypothesis about one thing.
-    numbered = [(index, tuple(c * w for c in column for w in weights))
-                for index, ((weights, _), column) in enumerate(zip(hidden.rows, columns))]
-    numbered = [(index, vector) for index, vector in numbered
-                if any(value != zero for value in vector)]
+    numbered = _outer_products(field, hidden, columns)
     labels = [index for index, _ in numbered]
     vectors = [vector for _, vector in numbered]
     independent = _independent(field, vectors)
@@ -139,16 +135,54 @@ def _flip_hypothesis(field, hidden, columns):
                           f"the matrices c_j w_j^T are linearly dependent and the "
                           f"{len(vectors)} neurons are too many to try every subset "
                           f"(at most {MAX_SUBSET_NEURONS})")
+    subset = _vanishing_subset(field, vectors)
+    if subset is not None:
+        names = ", ".join(str(labels[index] + 1) for index in subset)
+        return Hypothesis("(G4)", statement, False,
+                          f"the neurons {{{names}}} have sum of c_j w_j^T equal to 0")
+    return Hypothesis("(G4)", statement, True, "no subset sums to 0 (every subset was tried)")
+
+
+def _outer_products(field, hidden, columns):
+    """Return ``(neuron, c_j w_j^T)`` for the neurons whose outer product is nonzero."""
+    zero = field.zero
+    numbered = [(index, tuple(c * w for c in column for w in weights))
+                for index, ((weights, _), column) in enumerate(zip(hidden.rows, columns))]
+    return [(index, vector) for index, vector in numbered
+            if any(value != zero for value in vector)]
+
+
+def _vanishing_subset(field, vectors):
+    """Return the indices of the smallest nonempty subset of ``vectors`` summing to 0, or None."""
+    zero = field.zero
     for size in range(1, len(vectors) + 1):
         for subset in itertools.combinations(range(len(vectors)), size):
             total = [zero] * len(vectors[0])
             for index in subset:
                 total = [a + b for a, b in zip(total, vectors[index])]
             if all(value == zero for value in total):
-                names = ", ".join(str(labels[index] + 1) for index in subset)
-                return Hypothesis("(G4)", statement, False,
-                                  f"the neurons {{{names}}} have sum of c_j w_j^T equal to 0")
-    return Hypothesis("(G4)", statement, True, "no subset sums to 0 (every subset was tried)")
+                return subset
+    return None
+
+
+def flip_set(hidden, following):
+    r"""Return neurons :math:`S` with :math:`\sum_{j \in S} c_j w_j^\top = 0`, or None.
+
+    ``hidden`` and ``following`` are adjacent dense layers; :math:`c_j` is
+    column :math:`j` of ``following``. Only neurons with :math:`c_j w_j^\top \ne 0`
+    take part, and subsets are tried only when there are at most
+    ``MAX_SUBSET_NEURONS`` of them, so None proves nothing.
+    """
+    field = hidden.field
+    columns = [tuple(column) for column in zip(*following.weights)]
+    numbered = _outer_products(field, hidden, columns)
+    vectors = [vector for _, vector in numbered]
+    if not vectors or len(vectors) > MAX_SUBSET_NEURONS or _independent(field, vectors):
+        return None
+    subset = _vanishing_subset(field, vectors)
+    if subset is None:
+        return None
+    return tuple(numbered[index][0] for index in subset)
 
 
 def _independent(field, vectors):

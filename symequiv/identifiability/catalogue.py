@@ -174,16 +174,24 @@ def _check_necessary(criterion, network):
         return CriterionResult(criterion, False, reason="needs a nonlinear hidden layer")
     if network.field.symbols:
         return _symbolic_result(criterion)
-    zero = network.field.zero
+    field = network.field
+    zero = field.zero
     dead = []
     constant = []
+    # Constant neurons whose value can move into the next bias (or is 0): each makes
+    # the neuron dead without changing f, which proves non-identifiability.
+    movable = []
     for number, layer in hidden:
         following = network.layers[number]
         for neuron in range(layer.output_dimension):
+            name = f"neuron {neuron + 1} of layer {number}"
             if all(row[neuron] == zero for row in following.weights):
-                dead.append(f"neuron {neuron + 1} of layer {number}")
+                dead.append(name)
             elif all(value == zero for value in layer.weights[neuron]):
-                constant.append(f"neuron {neuron + 1} of layer {number}")
+                constant.append(name)
+                value = _activation(layer).exact_value(layer.bias[neuron], field)
+                if following.has_bias or value == zero:
+                    movable.append(name)
     hypotheses = (
         Hypothesis("(N1)", "no hidden neuron has zero outgoing weights (no zero column)",
                    not dead, _listed("dead", dead)),
@@ -196,8 +204,20 @@ def _check_necessary(criterion, network):
             "changed without changing the function, and only finitely many of those changes "
             "are scalings in K", StepWitness(f"{dead[0]} is dead"))
         return CriterionResult(criterion, True, hypotheses, verdict)
+    if movable:
+        verdict = Verdict.refuted(
+            NECESSARY, f"{movable[0]} has zero incoming weights, so its constant value can "
+            "move into the next bias (or is 0); the neuron is then dead, its incoming weights "
+            "can be changed without changing the function, and only finitely many of those "
+            "changes are scalings in K", StepWitness(f"{movable[0]} is constant"))
+        return CriterionResult(criterion, True, hypotheses, verdict)
+    if constant:
+        return CriterionResult(criterion, True, hypotheses, None,
+                               "(N2) fails, but it is a hypothesis of their theorem and refutes "
+                               "identifiability only when the next layer has a bias to take "
+                               "the constant, which it has not here")
     return CriterionResult(criterion, True, hypotheses, None,
-                           "the conditions are necessary, not sufficient")
+                           "(N1) and (N2) hold; they are necessary, not sufficient")
 
 
 # -- linear, polynomial, deep bypass ------------------------------------------------------------
@@ -250,7 +270,8 @@ CRITERIA = (
     Criterion("necessary", NECESSARY, "V. Vlačić and H. Bölcskei, Neural network "
               "identifiability for a family of sigmoidal nonlinearities, arXiv:1906.06994",
               "any nonlinear activation, any depth",
-              "not identifiable when a hidden neuron is dead; nothing when they hold",
+              "not identifiable when a hidden neuron is dead, or constant with a bias in the "
+              "next layer; nothing when they hold",
               _check_necessary),
     Criterion("linear", "rank criterion for linear networks", "linear algebra: a hidden width "
               "above the rank leaves a kernel or cokernel to move", "identity activations",

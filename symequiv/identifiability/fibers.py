@@ -99,6 +99,8 @@ def applicability(network):
         degree = None if activation is None else activation.polynomial_degree
         homogeneity = None if activation is None else activation.symmetry.homogeneity
         if degree is None or degree < 2 or homogeneity != degree:
+            # NOTE: other polynomial activations, such as t^3 + t, need their own
+            # normalization of the neuron scales; their fibers are not computed.
             return "needs a power t^m with m >= 2 in every hidden layer"
     if not network.field.is_rational:
         return "needs rational parameters"

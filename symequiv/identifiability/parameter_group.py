@@ -110,6 +110,7 @@ def layer_symmetry(network, index):
     width = layer.output_dimension
     group = layer.latent_group().name
     permutations = _permutation_generators(width)
+    row = "(w_1, b_1)" if layer.has_bias else "w_1"
     factorial = math.factorial(width)
     scale_set = symmetry.scale_set
     column = f"column 1 of W{index + 1}"
@@ -135,22 +136,26 @@ def layer_symmetry(network, index):
                                  f"{width}! = {factorial}", 0,
                                  "flips h -> r - h need a bias in the next layer, which it "
                                  "does not have")
-        flip = f"flip neuron 1: (w_1, b_1) -> -(w_1, b_1), {column} negated"
+        flip = f"flip neuron 1: {row} -> -{row}, {column} negated"
         if negation.r != 0:
             flip += f", b{index + 1} += {negation.r} * {column}"
         if negation.is_even:
-            flip = "flip neuron 1: (w_1, b_1) -> -(w_1, b_1) (invisible after sigma)"
+            flip = f"flip neuron 1: {row} -> -{row} (invisible after sigma)"
         order = 2**width * factorial
         return LayerSymmetry(index, width, group, permutations + (flip,), order,
                              f"2^{width} * {width}! = {order}", 0)
     degree = symmetry.homogeneity
-    scale = (f"scale neuron 1 by c: (w_1, b_1) -> c (w_1, b_1), {column} -> c^-{degree} "
-             f"{column}")
+    scale = f"scale neuron 1 by c: {row} -> c {row}, {column} -> c^-{degree} {column}"
     if scale_set is ScaleSet.POSITIVE:
         return LayerSymmetry(index, width, group, permutations + (scale + ", c > 0",),
                              factorial, f"{width}! = {factorial} components", width)
     order = 2**width * factorial
-    return LayerSymmetry(index, width, group, permutations + (scale + ", c != 0",), order,
+    scale += ", c != 0"
+    if negation.is_even:
+        # The latent scale c^m is then positive, which is why K_i is a group of positive
+        # monomial matrices although the pre-activation sign of c is free.
+        scale += f" (the latent scale c^{degree} is positive)"
+    return LayerSymmetry(index, width, group, permutations + (scale,), order,
                          f"2^{width} * {width}! = {order} components", width)
 
 

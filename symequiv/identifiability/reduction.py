@@ -25,6 +25,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 
+import sympy
+
+from symequiv.activations.catalogue import t
 from symequiv.activations.symmetry import ScaleSet
 from symequiv.derivation.normal_form import tails_agree
 from symequiv.identifiability.witnesses import affine_relation_text
@@ -65,16 +68,33 @@ class Reparameterization:
     steps : tuple of ReductionStep
     verified : bool
         True when every modified pair of layers was proved to compute the same map.
+    blocked : tuple of ReductionStep
+        Constant neurons that could not be removed exactly, because their value
+        :math:`\sigma(b)` lies outside the field of the parameters or the next
+        layer has no bias to take it. When there is one, ``network`` is not
+        :math:`\theta^*`.
     """
 
     original: Network
     network: Network
     steps: tuple
     verified: bool
+    blocked: tuple = ()
 
     @property
     def changed(self):
         return bool(self.steps)
+
+    @property
+    def formed(self):
+        """True when every degenerate neuron was removed, so ``network`` is theta*."""
+        return not self.blocked
+
+    def blocked_reason(self):
+        """Return why theta* is not formed, naming the first blocked neuron."""
+        if not self.blocked:
+            return ""
+        return f"theta* is not formed: {self.blocked[0].description}"
 
 
 class _Editable:
@@ -125,12 +145,13 @@ def reduce_network(network, max_rounds=100):
         return Reparameterization(network, network, (), True)
     editable = _Editable(network)
     steps = []
+    blocked = {}
     verified = True
     for _ in range(max_rounds):
         changed = False
         for index in range(network.depth - 2, -1, -1):
             before = (editable.layer(index), _affine(editable.layer(index + 1)))
-            if _reduce_layer(editable, index, steps):
+            if _reduce_layer(editable, index, steps, blocked):
                 changed = True
                 # Only layer index's rows and layer index + 1's columns and bias
                 # changed, so equal pre-activations of layer index + 1 prove equal networks.
@@ -138,7 +159,9 @@ def reduce_network(network, max_rounds=100):
                 verified = verified and tails_agree(before, after)
         if not changed:
             break
-    return Reparameterization(network, editable.build(), tuple(steps), verified)
+    still_blocked = tuple(step for (layer, neuron), step in sorted(blocked.items())
+                          if not _is_zero(editable.column(layer, neuron), editable.field.zero))
+    return Reparameterization(network, editable.build(), tuple(steps), verified, still_blocked)
 
 
 def _affine(layer):
@@ -146,7 +169,18 @@ def _affine(layer):
     return DenseLayer(layer.field, layer.weights, layer.bias, None, layer.has_bias)
 
 
-def _reduce_layer(editable, index, steps):
+def _blocked_step(field, layer, layer_number, neuron, bias, has_value):
+    value = sympy.simplify(layer.activation.formula.subs(t, field.to_expr(bias)))
+    if has_value:
+        reason = "the next layer has no bias to take it"
+    else:
+        reason = "which is not in the exact field of the parameters"
+    return ReductionStep("constant-blocked", layer_number, (neuron,),
+                         f"neuron {neuron + 1} of layer {layer_number} has zero incoming "
+                         f"weights, so it is the constant {value}, {reason}", value=value)
+
+
+def _reduce_layer(editable, index, steps, blocked):
     layer = editable.layers[index]
     activation = layer.activation
     field = editable.field
@@ -164,6 +198,9 @@ def _reduce_layer(editable, index, steps):
             continue
         value = activation.exact_value(editable.bias[index][neuron], field)
         if value is None or (value != zero and not next_has_bias):
+            blocked[(index + 1, neuron)] = _blocked_step(
+                field, layer, layer_number, neuron, editable.bias[index][neuron],
+                value is not None)
             continue
         next_bias = editable.bias[index + 1]
         for row, entry in enumerate(column):

@@ -7,6 +7,9 @@ degenerate neuron of :math:`\theta`:
 * a *constant* neuron with an exact value moves it into the next bias and
   becomes a dead, non-constant neuron;
 * *duplicate* neurons are merged;
+* a set :math:`S` of neurons of an activation with a linear bypass whose
+  :math:`\sum_{j \in S} c_j w_j^\top` vanishes gets its rows negated, the next
+  bias compensating;
 * a *linear bypass* pair :math:`c\,(\sigma(z) - \sigma(-z)) = c\,c_\sigma z`
   gets its bias shifted, the next bias compensating; without biases, a
   non-homogeneous activation lets the pair be scaled instead;
@@ -31,8 +34,11 @@ import itertools
 import sympy
 
 from symequiv.actions.maps import identity_affine
+from symequiv.activations.catalogue import t
+from symequiv.activations.symmetry import ScaleSet
 from symequiv.derivation.normal_form import tails_agree
 from symequiv.derivation.relate import relate
+from symequiv.identifiability import bypass_criterion
 from symequiv.models.dense import DenseLayer
 from symequiv.models.matching import RowMatcher
 from symequiv.verdicts import ParameterWitness
@@ -118,6 +124,7 @@ def _candidates(network, index):
                    _with_column(following, neuron, [zero] * len(column), moved_bias))
     yield from _duplicate_candidates(layer, following, number)
     yield from _bypass_candidates(layer, following, number)
+    yield from _flip_set_candidates(layer, following, number)
     yield from _quadratic_candidates(layer, following, number)
 
 
@@ -270,6 +277,41 @@ def _bypass_candidates(layer, following, number):
                    doubled, halved)
 
 
+def _flip_set_candidates(layer, following, number):
+    r"""Negate the rows of a set :math:`S` of neurons with :math:`\sum_S c_j w_j^\top = 0`.
+
+    With the bypass :math:`\sigma(-z) = \sigma(z) - c_\sigma z`, negating the
+    rows of :math:`S` changes the next pre-activation by
+    :math:`-c_\sigma \sum_S c_j (w_j \cdot h + b_j)`, whose linear part vanishes;
+    the next bias absorbs the constant :math:`-c_\sigma \sum_S c_j b_j`.
+    """
+    symmetry = layer.activation.symmetry
+    if symmetry.bypass is None or symmetry.bypass == 0:
+        return
+    field = layer.field
+    neurons = bypass_criterion.flip_set(layer, following)
+    if neurons is None:
+        return
+    bypass = field.convert(symmetry.bypass)
+    shift = [field.zero] * following.output_dimension
+    flipped = layer
+    for neuron in neurons:
+        weights, bias = layer.rows[neuron]
+        flipped = _with_row(flipped, neuron, [-value for value in weights], -bias)
+        shift = [total + bypass * weight * bias
+                 for total, weight in zip(shift, _column(following, neuron))]
+    if any(value != field.zero for value in shift) and not following.has_bias:
+        return
+    compensated = following.with_parameters(
+        following.weights, [entry + value for entry, value in zip(following.bias, shift)])
+    names = ", ".join(str(neuron + 1) for neuron in neurons)
+    term = "z" if symmetry.bypass == 1 else f"{symmetry.bypass} z"
+    yield (f"the neurons {{{names}}} of layer {number} have sum of c_j w_j^T equal to 0, so "
+           f"negating their rows (w_j, b_j) changes the next pre-activation only by a "
+           f"constant (sigma(-z) = sigma(z) - {term}), which the next bias compensates",
+           flipped, compensated)
+
+
 def find_parameter_witness(network):
     r"""Return a :class:`ParameterWitness` of non-identifiability, or None.
 
@@ -302,7 +344,82 @@ def find_parameter_witness(network):
                 f"no k_i in K_i relates it to theta: {relation.failure} "
                 f"(layer f_{relation.failure_layer})",
             )
+    return _constant_outside_field_witness(network)
+
+
+def _constant_outside_field_witness(network):
+    r"""Move a constant neuron's value :math:`\sigma(b)` into the next bias symbolically.
+
+    Used when :math:`\sigma(b)` is not in the field of the parameters (such as
+    :math:`\tanh(2)`), so :math:`\theta'` is given by sympy expressions and the
+    equality of functions is proved by expanding the two changed layers
+    symbolically. No :math:`k_i` relates it to :math:`\theta` because every
+    :math:`K_i` used here acts by monomial matrices (with an affine shift at
+    most), which keep the number of zero columns of :math:`W_{i+1}`, and
+    :math:`\theta'` has one more.
+    """
+    field = network.field
+    if field.symbols:
+        return None
+    zero = field.zero
+    expressions = network.parameter_expressions()
+    for index in range(network.depth - 1):
+        layer = network.layers[index]
+        following = network.layers[index + 1]
+        activation = layer.activation
+        if (activation is None or activation.is_identity or not following.has_bias
+                or activation.symmetry.scale_set is ScaleSet.AFFINE):
+            continue
+        for neuron, (weights, bias) in enumerate(layer.rows):
+            column = _column(following, neuron)
+            if (any(value != zero for value in weights) or all(value == zero for value in column)
+                    or activation.exact_value(bias, field) is not None):
+                continue
+            # NOTE: theta' then holds an expression such as tanh(2), which a theory file
+            # cannot state, so this witness cannot be loaded back or re-checked by the kernel.
+            value = activation.formula.subs(t, field.to_expr(bias))
+            second = {name: [list(row) if isinstance(row, list) else row for row in entries]
+                      for name, entries in expressions.items()}
+            incoming, outgoing, next_bias = f"W{index + 1}", f"W{index + 2}", f"b{index + 2}"
+            second[incoming][neuron] = [sympy.Integer(1)] + [sympy.Integer(0)] * (
+                layer.input_dimension - 1)
+            for row, weight in enumerate(column):
+                second[outgoing][row][neuron] = sympy.Integer(0)
+                second[next_bias][row] = second[next_bias][row] + field.to_expr(weight) * value
+            if not _symbolic_layers_agree(activation, layer.input_dimension, expressions,
+                                          second, index):
+                continue
+            number = index + 1
+            return ParameterWitness(
+                f"neuron {neuron + 1} of layer {number} has zero incoming weights, so it is the "
+                f"constant {value}, which is not in the exact field of the parameters; that "
+                "value times its outgoing weights was moved into the next bias, and the neuron "
+                "was given zero outgoing weights and first incoming weight 1 (the function is "
+                f"unchanged, proved by expanding layers {number} and {number + 1} "
+                "symbolically)",
+                {name: _strings(entries) for name, entries in second.items()},
+                f"no k_i in K_i relates it to theta: every K_i here acts by monomial matrices, "
+                f"which keep the number of zero columns of W{number + 1}, and theta' has one "
+                "more than theta")
     return None
+
+
+def _symbolic_layers_agree(activation, width, first, second, index):
+    """Prove that layers ``index`` and ``index + 1`` of two parameter dicts compute one map."""
+    inputs = sympy.symbols(f"h0:{width}")
+
+    def pre_activation(parameters):
+        weights = parameters[f"W{index + 1}"]
+        bias = parameters.get(f"b{index + 1}", [0] * len(weights))
+        hidden = [activation.formula.subs(t, sum(w * x for w, x in zip(row, inputs)) + b)
+                  for row, b in zip(weights, bias)]
+        outgoing = parameters[f"W{index + 2}"]
+        next_bias = parameters[f"b{index + 2}"]
+        return [sum(w * h for w, h in zip(row, hidden)) + b
+                for row, b in zip(outgoing, next_bias)]
+
+    return all(sympy.expand(a - b) == 0
+               for a, b in zip(pre_activation(first), pre_activation(second)))
 
 
 def _strings(value):

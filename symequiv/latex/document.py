@@ -403,7 +403,7 @@ class _Writer:
         derivation = self.report.derivation
         self.derivation(derivation, "", self.uniqueness(derivation, True))
         reduced = self.report.reduced_derivation
-        if self.report.reparameterization.changed:
+        if self.report.reparameterization.changed and self.report.reparameterization.formed:
             self.reparameterization()
             if reduced is not None:
                 self.derivation(reduced, "^*", self.uniqueness(reduced, False))

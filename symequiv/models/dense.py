@@ -103,6 +103,9 @@ class DenseLayer(Layer):
         return f"DenseLayer({self.input_dimension} -> {self.output_dimension}, {name})"
 
     def parameters(self):
+        # A layer without bias keeps a zero bias internally, which is not a parameter.
+        if not self.has_bias:
+            return {"weights": self.weights}
         return {"weights": self.weights, "bias": self.bias}
 
     def same_parameters(self, other):

@@ -238,10 +238,13 @@ def _mismatch_reason(matcher, key, targets, sources):
     elif kind == "value":
         what = "the same constant value"
     else:
-        what = f"constant output with bias {_format(key[1])}"
+        bias = key[1][0] if len(key[1]) == 1 else _format(key[1])
+        what = f"a constant output with bias b_j = {bias}"
     neurons = ", ".join(str(index + 1) for index in targets)
-    return (f"{len(targets)} neuron(s) of the transformed layer ({neurons}) but "
-            f"{len(sources)} of the original layer have {what}, {words}")
+    plural = len(targets) != 1
+    return (f"{len(targets)} {'neurons' if plural else 'neuron'} of the transformed layer "
+            f"({'neurons' if plural else 'neuron'} {neurons}) but {len(sources)} of the "
+            f"original layer have {what}, {words}")
 
 
 def _readable(matcher, key_row):

@@ -165,6 +165,8 @@ def _layerwise_outcome(network, action):
 def _reparameterized_outcome(network, action):
     """Decide whether the conclusion also fails at theta*, for a network failing at theta."""
     reparameterization = reduce_network(network)
+    if not reparameterization.formed:
+        return _undecided("theta* not formed exactly")
     if not reparameterization.changed:
         return Outcome(OutcomeKind.COUNTEREXAMPLE, "no homomorphism at theta = theta*")
     if not reparameterization.verified:

@@ -14,7 +14,7 @@ from symequiv.actions.maps import (
     identity_map,
     linear_map,
 )
-from symequiv.errors import GroupError, ShapeError
+from symequiv.errors import GroupError, InputError, ShapeError
 from symequiv.exact.field import ExactField
 from tests.group_laws import assert_group_laws
 
@@ -491,3 +491,21 @@ def test_affine_power_of_flip_about_half(rational):
     assert flip.power(2).is_identity
     assert flip.power(-1) == flip
     assert flip.power(7) == flip
+
+
+@pytest.mark.parametrize("images, message", [
+    ((0, 0), r"invalid monomial matrix images \[0, 0\]: expected a permutation of 0, \.\.\., 1"),
+    ((1, 2), r"invalid monomial matrix images \[1, 2\]: expected a permutation of 0, \.\.\., 1"),
+])
+def test_monomial_rejects_non_permutation(images, message):
+    field = ExactField.rational()
+
+    with pytest.raises(InputError, match=message):
+        MonomialMatrix(field, images)
+
+
+def test_monomial_rejects_zero_scale():
+    field = ExactField.rational()
+
+    with pytest.raises(InputError, match="scale 1 is zero, but every scale must be nonzero"):
+        MonomialMatrix(field, (1, 0), (field.one, field.zero))

@@ -8,6 +8,7 @@ import numpy
 import pytest
 
 from symequiv.actions.notation import permutation_cycles, signed_cycles
+from symequiv.errors import InputError
 
 
 def decode_signed_cycles(text, dimension):
@@ -81,3 +82,8 @@ def test_signed_cycles_round_trip(seed):
         text = signed_cycles(images, signs)
 
         assert decode_signed_cycles(text, dimension) == (images, signs)
+
+
+def test_signed_cycles_rejects_non_permutation():
+    with pytest.raises(InputError, match=r"invalid images \[0, 0\]: expected a permutation"):
+        signed_cycles([0, 0], [1, 1])

@@ -75,7 +75,7 @@ def test_gelu_bypass_has_no_latent_action(capsys):
     assert status == 1
     lines = out.splitlines()
     assert "derivation at theta: no latent action" in lines
-    assert ("  for the generator s, layer f_1: 1 neuron(s) of the transformed layer (1) but 0 "
+    assert ("  for the generator s, layer f_1: 1 neuron of the transformed layer (neuron 1) but 0 "
             "of the original layer have normalized row (0, 1, 0), exactly") in lines
     assert "rho_1(s) =" not in out
 
@@ -109,8 +109,8 @@ def test_json_derivation_of_tanh_swap(capsys):
     assert rho["cycles"] == "(1 2)(3 4)"
     assert rho["images"] == [1, 0, 3, 2]
     assert rho["translation"] is None
-    assert data["reparameterization"] == {"changed": False, "verified": True, "steps": [],
-                                          "parameters": None}
+    assert data["reparameterization"] == {"changed": False, "verified": True, "formed": True,
+                                          "blocked": [], "steps": [], "parameters": None}
     assert data["reduced_derivation"] is None
 
 

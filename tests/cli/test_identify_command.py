@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import pathlib
 
 import pytest
 
@@ -116,3 +117,19 @@ def test_float_weights_are_rejected(capsys):
     assert out == ""
     assert err.startswith("symequiv: error: identify decides identifiability exactly and needs "
                           "exact parameters, but this theory reads float weights from ")
+
+
+def test_identify_counts_no_bias_parameters(capsys):
+    path = pathlib.Path(__file__).parent / "data" / "cubic-no-bias.toml"
+
+    _, out, _ = run_in_process(capsys, "identify", path)
+    code, json_out, _ = run_in_process(capsys, "identify", "--json", path)
+    data = json.loads(json_out)
+
+    assert code == 0
+    assert "network: widths [2, 2, 1], activations power(3), 6 parameters" in out.splitlines()
+    assert ("    generator: scale neuron 1 by c: w_1 -> c w_1, column 1 of W2 -> c^-3 column 1 "
+            "of W2, c != 0") in out.splitlines()
+    assert data["parameters"] == 6
+    assert data["functional_dimension"]["parameters"] == 6
+    assert set(data["reduction"]["theta_star"]) == {"W1", "W2"}

@@ -164,6 +164,9 @@ class ReferenceNetwork:
                           for name, value in expressions.items()
                           if name.endswith(str(index)) and name[:-len(str(index))]
                           and not name[:-len(str(index))][-1].isdigit()}
+            if "W" in parameters and "b" not in parameters:
+                # A layer without bias lists no b; its bias is zero.
+                parameters["b"] = [0] * len(parameters["W"])
             activation = None
             if getattr(layer, "activation", None) is not None:
                 name = layer.activation.name

@@ -211,19 +211,19 @@ def test_derive_octagon_rotation_cycle():
     [
         pytest.param(
             "gelu-bypass",
-            "for the generator s, layer f_1: 1 neuron(s) of the transformed layer (1) but 0 "
+            "for the generator s, layer f_1: 1 neuron of the transformed layer (neuron 1) but 0 "
             "of the original layer have normalized row (0, 1, 0), exactly",
             id="gelu-bypass",
         ),
         pytest.param(
             "tanh-not-equivariant",
-            "for the generator s, layer f_1: 1 neuron(s) of the transformed layer (1) but 0 "
+            "for the generator s, layer f_1: 1 neuron of the transformed layer (neuron 1) but 0 "
             "of the original layer have normalized row (2, 1, 1), up to sign",
             id="tanh-not-equivariant",
         ),
         pytest.param(
             "tanh-dead-neuron",
-            "for the generator s, layer f_1: 1 neuron(s) of the transformed layer (5) but 0 "
+            "for the generator s, layer f_1: 1 neuron of the transformed layer (neuron 5) but 0 "
             "of the original layer have normalized row (7, 5, 2), up to sign",
             id="tanh-dead-neuron",
         ),

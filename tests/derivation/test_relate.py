@@ -140,7 +140,7 @@ def test_relate_rejects_changed_hidden_bias():
     assert relation.complete
     assert relation.chains == ()
     assert relation.failure_layer == 1
-    assert relation.failure.startswith("1 neuron(s) of the transformed layer (3) but 0 of the "
+    assert relation.failure.startswith("1 neuron of the transformed layer (neuron 3) but 0 of the "
                                        "original layer have normalized row")
 
 

@@ -132,3 +132,29 @@ def test_criteria_outside_scope_say_why():
 
     assert not result.applies
     assert result.reason == "needs one hidden layer with relu, leaky_relu, gelu, silu or softplus"
+
+
+def test_constant_neuron_with_next_bias_fails_necessary_condition():
+    network = small_network([2, 3, 1], '"tanh"', {
+        "W1": "[[1, 2], [0, 0], [3, 0]]", "b1": '[1, 2, "1/2"]', "W2": "[[1, -2, 3]]",
+        "b2": "[1]"})
+
+    result = evaluate_criteria(network, ("necessary",))[0]
+
+    assert result.hypotheses[1].holds is False
+    assert result.verdict.status is Status.REFUTED
+    assert result.verdict.reason.startswith(
+        "neuron 2 of layer 1 has zero incoming weights, so its constant value can move into "
+        "the next bias (or is 0); the neuron is then dead")
+
+
+def test_constant_neuron_without_next_bias_gives_nothing():
+    network = small_network([2, 2, 1], '"sigmoid"', {
+        "W1": "[[1, 2], [0, 0]]", "W2": "[[1, 1]]"}, bias=False)
+
+    result = evaluate_criteria(network, ("necessary",))[0]
+
+    assert result.verdict is None
+    assert result.reason == (
+        "(N2) fails, but it is a hypothesis of their theorem and refutes identifiability only "
+        "when the next layer has a bias to take the constant, which it has not here")

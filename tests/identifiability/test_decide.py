@@ -132,14 +132,17 @@ def test_one_violated_condition_is_named(changes, failure):
 
 
 def test_irrational_constant_neuron_refuted():
-    """tanh(-1) is not exact, so no second parameter is built and Sussmann's verdict is returned."""
+    """tanh(-1) is outside Q, so theta' moves it into the next bias symbolically."""
     network = tanh_network(W1="[[1, 2], [2, 1], [0, 0], [-3, 1]]")
 
     verdict = decide_identifiability(network)
 
     assert verdict.status is Status.REFUTED
-    assert verdict.method == SUSSMANN
-    assert "(ii) neuron 3 has zero incoming weights w_3" in verdict.reason
+    assert verdict.method == SECOND
+    assert verdict.witness.parameters["W1"][2] == ["1", "0"]
+    assert [row[2] for row in verdict.witness.parameters["W2"]] == ["0", "0"]
+    assert verdict.witness.outside_orbit.endswith(
+        "keep the number of zero columns of W2, and theta' has one more than theta")
 
 
 def test_positive_multiple_is_not_duplicate():
@@ -252,3 +255,17 @@ def test_symbolic_parameters_stay_unknown():
     assert verdict.status is Status.UNKNOWN
     assert verdict.reason == ("the parameters contain free symbols, and identifiability can "
                               "depend on their values; substitute values to decide it")
+
+
+def test_failed_flip_condition_refuted_by_second_parameter():
+    # (G1)-(G3) hold and (G4) fails: c_1 w_1^T + c_2 w_2^T + c_3 w_3^T = 0.
+    network = small_network([2, 3, 1], '"relu"', {
+        "W1": "[[1, 0], [0, 1], [1, 1]]", "b1": "[1, 2, 3]", "W2": "[[1, 1, -1]]",
+        "b2": "[0]"})
+
+    verdict = decide_identifiability(network)
+
+    assert verdict.status is Status.REFUTED
+    assert verdict.method == SECOND
+    assert isinstance(verdict.witness, ParameterWitness)
+    assert verdict.witness.parameters["b1"] == ["-1", "-2", "-3"]

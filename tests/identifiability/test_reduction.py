@@ -141,3 +141,30 @@ def test_reduction_reaches_earlier_layer():
         "W1": [[1], [0]], "b1": [1, 0], "W2": [[1, 0], [0, 0]], "b2": [0, 0],
         "W3": [[4, 0]], "b3": [0]}
     assert_same_function_exactly(network, reduction.network, SEED)
+
+
+def test_constant_outside_field_blocks_theta_star():
+    # tanh(2) is not rational, so the constant neuron cannot move into b2 exactly.
+    network = small_network([2, 3, 1], '"tanh"', {
+        "W1": "[[1, 2], [0, 0], [3, 0]]", "b1": '[1, 2, "1/2"]', "W2": "[[1, -2, 3]]",
+        "b2": "[1]"})
+
+    reduction = reduce_network(network)
+
+    assert not reduction.formed
+    assert not reduction.changed
+    assert reduction.blocked_reason() == (
+        "theta* is not formed: neuron 2 of layer 1 has zero incoming weights, so it is the "
+        "constant tanh(2), which is not in the exact field of the parameters")
+
+
+def test_constant_without_next_bias_blocks_theta_star():
+    # sigmoid(0) = 1/2 is exact, but without biases there is nowhere to move it.
+    network = small_network([2, 2, 1], '"sigmoid"', {
+        "W1": "[[1, 2], [0, 0]]", "W2": "[[1, 1]]"}, bias=False)
+
+    reduction = reduce_network(network)
+
+    assert reduction.blocked_reason() == (
+        "theta* is not formed: neuron 2 of layer 1 has zero incoming weights, so it is the "
+        "constant 1/2, the next layer has no bias to take it")

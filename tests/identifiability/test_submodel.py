@@ -5,7 +5,7 @@ from __future__ import annotations
 import sympy
 
 from symequiv.identifiability.submodel import submodel
-from tests.identifiability.networks import assert_same_function_balls, load_bundled
+from tests.identifiability.networks import assert_same_function_balls, load_bundled, small_network
 
 
 def test_sigmoid_duplicate_reduces_to_three_neurons():
@@ -41,3 +41,46 @@ def test_irreducible_network_is_its_own_submodel():
 
     assert not reduction.changed
     assert reduction.reduced.same_parameters(network)
+
+
+def test_analysis_and_derivation_str_are_cli_text():
+    from symequiv.identifiability.analysis import analyze, format_analysis
+    from symequiv.report import format_derivation
+
+    theory = load_bundled("tanh-swap")
+    analysis = analyze(theory.network)
+    derivation = theory.derive()
+
+    assert str(analysis) == format_analysis(analysis)
+    assert str(analysis).splitlines()[0] == (
+        "network: widths [2, 4, 2], activations tanh, 22 parameters")
+    assert str(derivation) == format_derivation(derivation)
+    assert str(derivation).splitlines()[2] == "derivation at theta: derived"
+
+
+def test_identify_text_shows_second_parameter():
+    from symequiv.identifiability.analysis import analyze
+
+    network = small_network([2, 3, 1], '"relu"', {
+        "W1": "[[1, 0], [0, 1], [1, 1]]", "b1": "[1, 2, 3]", "W2": "[[1, 1, -1]]",
+        "b2": "[0]"})
+
+    lines = str(analyze(network)).splitlines()
+
+    start = lines.index("  theta':")
+    assert lines[start + 1:start + 5] == ["    W1 = [[-1, 0], [0, -1], [-1, -1]]",
+                                          "    b1 = [-1, -2, -3]",
+                                          "    W2 = [[1, 1, -1]]",
+                                          "    b2 = [0]"]
+
+
+def test_identify_text_fiber_counts_singular():
+    from symequiv.identifiability.analysis import analyze
+
+    network = small_network([2, 2, 1], "{ power = 2 }", {
+        "W1": "[[1, 1], [1, -2]]", "W2": "[[1, 2]]"}, bias=False)
+
+    line = next(line for line in str(analyze(network)).splitlines()
+                if line.startswith("exact fiber:"))
+
+    assert line.startswith("exact fiber: refuted (1 case, 2 orbit points, ")

@@ -111,3 +111,44 @@ def test_ball_comparison_detects_changed_weight():
 
     assert balls_agree(network, network, SEED)
     assert not balls_agree(network, changed, SEED)
+
+
+@pytest.mark.parametrize("activation, b1, expected", [
+    pytest.param('"relu"', "[1, 2, 3]",
+                 {"W1": [["-1", "0"], ["0", "-1"], ["-1", "-1"]], "b1": ["-1", "-2", "-3"],
+                  "W2": [["1", "1", "-1"]], "b2": ["0"]}, id="relu-biases-cancel"),
+    pytest.param('"relu"', "[1, 2, 4]",
+                 {"W1": [["-1", "0"], ["0", "-1"], ["-1", "-1"]], "b1": ["-1", "-2", "-4"],
+                  "W2": [["1", "1", "-1"]], "b2": ["-1"]}, id="relu-bias-compensated"),
+    pytest.param('{ leaky_relu = "1/2" }', "[1, 2, 4]",
+                 {"W1": [["-1", "0"], ["0", "-1"], ["-1", "-1"]], "b1": ["-1", "-2", "-4"],
+                  "W2": [["1", "1", "-1"]], "b2": ["-3/2"]}, id="leaky-relu-bypass-3-halves"),
+    pytest.param('"gelu"', "[1, 2, 4]",
+                 {"W1": [["-1", "0"], ["0", "-1"], ["-1", "-1"]], "b1": ["-1", "-2", "-4"],
+                  "W2": [["1", "1", "-1"]], "b2": ["-1"]}, id="gelu"),
+])
+def test_flip_set_witness_negates_rows(activation, b1, expected):
+    # c_j w_j^T sums to 0 over all three neurons: (1, 0) + (0, 1) - (1, 1).
+    network = small_network([2, 3, 1], activation, {
+        "W1": "[[1, 0], [0, 1], [1, 1]]", "b1": b1, "W2": "[[1, 1, -1]]", "b2": "[0]"})
+
+    witness = find_parameter_witness(network)
+
+    assert isinstance(witness, ParameterWitness)
+    assert witness.parameters == expected
+    assert witness.description.startswith("the neurons {1, 2, 3} of layer 1 have sum of "
+                                           "c_j w_j^T equal to 0")
+    second = network_with_parameters(network, witness.parameters)
+    if activation == '"gelu"':
+        assert_same_function_balls(network, second, SEED)
+    else:
+        assert_same_function_exactly(network, second, SEED)
+
+
+def test_flip_set_needs_vanishing_sum():
+    # Changing one outgoing weight breaks sum c_j w_j^T = 0; (G1)-(G4) then hold.
+    network = small_network([2, 3, 1], '"relu"', {
+        "W1": "[[1, 0], [0, 1], [1, 1]]", "b1": "[1, 2, 3]", "W2": "[[1, 2, -1]]",
+        "b2": "[0]"})
+
+    assert find_parameter_witness(network) is None

@@ -10,7 +10,7 @@ import sympy
 
 from symequiv.actions.maps import AffineMap, DenseMatrix, MonomialMatrix, linear_map
 from symequiv.activations.catalogue import NAMED, leaky_relu, power
-from symequiv.errors import GroupError, ShapeError
+from symequiv.errors import GroupError, InputError, ShapeError
 from symequiv.exact.field import ExactField
 from symequiv.exact.intervals import working_precision
 from symequiv.models.dense import DenseLayer, PointwiseLatentGroup
@@ -284,7 +284,6 @@ def test_relation_rejects_element_of_wrong_dimension():
     pytest.param(leaky_relu(R(1, 10)), [(0, 1)], [(0, -10)], -1,
                  id="leaky-negative-latent-scale"),
     pytest.param(TANH, [(0, 0)], [(0, 0)], 5, id="tanh-latent-scale-5"),
-    pytest.param(RELU, [(0, 2)], [(0, 0)], 0, id="relu-latent-scale-0"),
     pytest.param(NAMED["gelu"], [(0, 0)], [(0, 0)], 2, id="gelu-latent-scale-2"),
 ])
 def test_relation_rejects_constant_map_outside_group(activation, source_rows,
@@ -300,6 +299,12 @@ def test_relation_rejects_constant_map_outside_group(activation, source_rows,
     element = _monomial_element((latent_scale,), (None,))
 
     assert not source.relation_holds(target, element)
+
+
+def test_zero_latent_scale_cannot_be_built():
+    """0 is never a latent scale: the monomial matrix is rejected before any relation."""
+    with pytest.raises(InputError, match="scale 0 is zero, but every scale must be nonzero"):
+        _monomial_element((0,), (None,))
 
 
 # -- the latent group -----------------------------------------------------------------------

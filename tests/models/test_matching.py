@@ -147,8 +147,9 @@ def test_match_finds_unique_latent_map(activation, source_rows, target_rows, ima
 
 
 def _missing(row_words, words, count_target=1, count_source=0, neurons="1"):
-    return (f"{count_target} neuron(s) of the transformed layer ({neurons}) but {count_source} "
-            f"of the original layer have {row_words}, {words}")
+    noun = "neuron" if count_target == 1 else "neurons"
+    return (f"{count_target} {noun} of the transformed layer ({noun} {neurons}) but "
+            f"{count_source} of the original layer have {row_words}, {words}")
 
 
 FAILURES = [
@@ -183,7 +184,7 @@ FAILURES = [
                  _missing("the same constant value", "up to a nonzero scale"),
                  id="cube-constant-zero-against-nonzero"),
     pytest.param(TANH, [(0, 1)], [(0, 2)],
-                 _missing("constant output with bias (2)", "up to sign"),
+                 _missing("a constant output with bias b_j = 2", "up to sign"),
                  id="tanh-constant-different-bias"),
     pytest.param(RELU, [(1, 0)], [(0, 1)],
                  _missing("the same constant value", "up to a positive scale"),

@@ -468,8 +468,8 @@ def test_float_in_action_asks_for_exact_string():
                             'exact; write the number as a string such as "1"'))
 
 
-@pytest.mark.parametrize("entry", ['"nan"', '"inf"'])
-def test_non_finite_name_is_not_a_symbol(entry):
+@pytest.mark.parametrize("entry", ['"nan"', '"inf"', '"NaN"', '"Infinity"', '"oo"'])
+def test_non_finite_name_is_not_a_number(entry):
     name = entry.strip('"')
 
     assert_rejected(with_b1(entry), ExpressionError, "parameters.b1[0]",
