@@ -234,12 +234,7 @@ class _Lean:
                            "-- Nothing about layerwise equivariance is stated.", "",
                            f"end Symequiv.{namespace}", ""]
             return "\n".join(self.lines)
-        for name in action.generators:
-            self.homogeneous(f"Hin_{name}", action.input[name], f"rho_in({name})")
-            self.homogeneous(f"Hout_{name}", action.output[name], f"rho_out({name})")
-        self._inverses(action)
-        self.relations("Hin", "")
-        self.relations("Hout", "")
+        self._group(action)
         if derivation.derived:
             self.derivation(derivation, "")
         if reduced is not None and reduced.derived and not derivation.derived:
@@ -249,15 +244,19 @@ class _Lean:
         self.lines += [f"end Symequiv.{namespace}", ""]
         return "\n".join(self.lines)
 
-    def _unstated(self, action, namespace):
-        """State only the group's relations on the input and output, for attention networks."""
-        kinds = " and ".join(self.not_stated)
+    def _group(self, action):
+        """State the input and output maps of every generator and the relations they satisfy."""
         for name in action.generators:
             self.homogeneous(f"Hin_{name}", action.input[name], f"rho_in({name})")
             self.homogeneous(f"Hout_{name}", action.output[name], f"rho_out({name})")
         self._inverses(action)
         self.relations("Hin", "")
         self.relations("Hout", "")
+
+    def _unstated(self, action, namespace):
+        """State only the group's relations on the input and output, for attention networks."""
+        kinds = " and ".join(self.not_stated)
+        self._group(action)
         derivation = self.report.derivation
         self.lines += [f"-- This network has {kinds} layers, which are not a linear map followed "
                        "by a pointwise", "-- activation, so no layer and no latent action is "
