@@ -18,6 +18,9 @@ from symequiv.actions.maps import MonomialMatrix
 from symequiv.actions.notation import permutation_cycles, signed_cycles
 
 MAX_DIMENSION = 10
+# A matrix whose LaTeX source is longer than this many characters gets one source
+# line per row, since TeX Live reads at most 200000 characters per line.
+LONG_SOURCE = 2000
 # Rows and columns kept at each end of an elided matrix.
 HEAD = 4
 TAIL = 2
@@ -70,6 +73,8 @@ class Typesetter:
 
     def matrix(self, rows, columns=None):
         r"""Typeset a matrix given by rows as ``bmatrix``, elided when large."""
+        # NOTE: a matrix shown in full overflows the page beyond about 30 columns, and
+        # one of 256 x 256 exceeds pdflatex's default main memory (TeX Live 2022).
         rows = [list(row) for row in rows]
         columns = len(rows[0]) if rows else (columns or 0)
         if not rows or not columns:
@@ -88,7 +93,10 @@ class Typesetter:
                 entries.insert(column_gap, r"\cdots")
             lines.append(" & ".join(entries))
         self.widest = max(self.widest, len(kept_columns) + (column_gap is not None))
-        body = r" \\ ".join(lines)
+        separator = r" \\ "
+        if self.break_hint and sum(len(line) for line in lines) > LONG_SOURCE:
+            separator = " \\\\\n"
+        body = separator.join(lines)
         return r"\begin{bmatrix} " + body + r" \end{bmatrix}"
 
     def column(self, values):
@@ -161,9 +169,9 @@ class Typesetter:
     def map_statement(self, affine_map):
         r"""Return ``(formula, words)`` for an affine map, for ``\(name = formula\), words``.
 
-        An elided permutation or monomial matrix shows only its corner, which
-        says nothing, so its formula is None and the words carry the map: the
-        cycle notation or the images of the basis vectors, the shape and the
+        The corner of an elided permutation or monomial matrix is mostly zeros,
+        so its formula is None and the words carry the map instead: the cycle
+        notation or the images of the basis vectors, the shape and the
         translation.
         """
         dimension = affine_map.dimension
