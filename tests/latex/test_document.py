@@ -215,7 +215,8 @@ W2 = [{outgoing}, {swapped}]
 
 
 def neuron_rows(text):
-    return re.findall(r"^\d+ & \d+ & 1 & ", text, flags=re.MULTILINE)
+    """Return the neuron-match table rows of a document (one per neuron shown)."""
+    return re.findall(r"^\d+ & \d+ & 1 & \\sigma_\{1\}", text, flags=re.MULTILINE)
 
 
 def test_neuron_table_full_up_to_64_rows():
