@@ -14,9 +14,13 @@ def add_parser(subparsers):
         description="Re-check every verdict that a certificate (written by symequiv derive "
         "--certificate) holds evidence for, with exact arithmetic and without the derivation "
         "engine. Exit 0 when the certificate is accepted, 1 when a check fails or the kernel "
-        "cannot re-check a case, 2 when the file is not a readable certificate.")
+        "cannot re-check a case (or, with --strict, when a verdict is not certified), 2 when "
+        "the file is not a readable certificate.")
     parser.add_argument("file", metavar="CERT.json", help="a certificate file (JSON)")
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
+    parser.add_argument("--strict", action="store_true",
+                        help="exit 1 unless the kernel certifies every verdict, not only "
+                        "accepts the certificate")
     parser.set_defaults(run=run)
 
 
@@ -34,23 +38,33 @@ def run(arguments):
         return 1
     name = (data.get("theory") or {}).get("name", "") if isinstance(data, dict) else ""
     expected = {claim.get("property"): claim.get("expected") for claim in data["claims"]}
+    certified = [prop for prop, _, is_certified, _ in results if is_certified]
+    uncertified = [prop for prop, _, is_certified, _ in results if not is_certified]
+    status = 1 if arguments.strict and uncertified else 0
     if arguments.json:
         print_json({"source": path, "name": name, "accepted": True,
+                    "all_certified": not uncertified,
                     "scope": _scope(data["network"], None), "results": [
-            {"property": prop, "status": status, "expected": expected.get(prop),
-             "certified": certified, "summary": summary}
-            for prop, status, certified, summary in results]})
-        return 0
-    count = sum(1 for result in results if result[2])
+            {"property": prop, "status": verdict, "expected": expected.get(prop),
+             "certified": is_certified, "summary": summary}
+            for prop, verdict, is_certified, summary in results]})
+        return status
+    count = len(certified)
     print(f"{name}  ({path}): accepted by the kernel; {count} of {len(results)} verdicts "
           "re-checked")
+    print(f"  certified: {', '.join(certified) or 'none'}")
+    print(f"  not certified: {', '.join(uncertified) or 'none'}")
     for line in _scope(data["network"], count):
         print(f"  {line}")
-    for prop, status, certified, summary in results:
+    for prop, verdict, is_certified, summary in results:
         claim = "" if expected.get(prop) is None else f" (claimed {str(expected[prop]).lower()})"
-        print(f"  [{'checked' if certified else 'not certified'}] {prop}{claim}: {status}")
+        print(f"  [{'checked' if is_certified else 'not certified'}] {prop}{claim}: {verdict}")
         print(f"      {summary}")
-    return 0
+    if status:
+        print(f"symequiv: not certified: {path}: --strict requires every verdict to be "
+              f"certified, but {', '.join(uncertified)} "
+              f"{'is' if len(uncertified) == 1 else 'are'} not", file=sys.stderr)
+    return status
 
 
 def _scope(network, count):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import argparse
+
 from symequiv.cli.common import load_theory, print_error, print_json
 from symequiv.errors import SymequivError, UnsupportedError
 from symequiv.report import derivation_to_dict, format_derivation, reparameterization_to_dict
@@ -22,11 +24,26 @@ def add_parser(subparsers):
     parser.add_argument("--latex-body", metavar="OUT.tex",
                         help="write the derivation as a LaTeX fragment to \\input into a "
                         "document that loads amsmath and amssymb")
+    parser.add_argument("--latex-max-dimension", metavar="N", type=_positive_integer,
+                        default=None,
+                        help="in LaTeX output, elide matrices with more than N rows or "
+                        "columns, and neuron-match tables with more than max(N, 64) rows "
+                        "(default 10)")
     parser.add_argument("--certificate", metavar="OUT.json",
                         help="write a certificate that 'symequiv check' re-checks")
     parser.add_argument("--lean", metavar="OUT.lean",
                         help="write the layerwise equivariance statements as a Lean 4 file")
     parser.set_defaults(run=run)
+
+
+def _positive_integer(text):
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}")
+    return value
 
 
 def _write_outputs(arguments, theory, report):
@@ -40,8 +57,10 @@ def _write_outputs(arguments, theory, report):
     for path, standalone in ((arguments.latex, True), (arguments.latex_body, False)):
         if path:
             from symequiv.latex import write_latex
+            from symequiv.latex.typeset import MAX_DIMENSION
 
-            write_latex(path, theory, report, standalone=standalone)
+            write_latex(path, theory, report, standalone=standalone,
+                        max_dimension=arguments.latex_max_dimension or MAX_DIMENSION)
             written.append(f"LaTeX {'document' if standalone else 'fragment'} written to {path}")
     if arguments.lean:
         from symequiv.lean import write_lean

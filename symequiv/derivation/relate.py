@@ -48,12 +48,15 @@ class Relation:
         Why the first failing branch failed, when no chain was found.
     failure_layer : int or None
         The layer (from 1) where that branch failed.
+    failure_elements : tuple of LatentElement
+        The latent elements :math:`k_1, k_2, \dots` that branch found before it failed.
     """
 
     chains: tuple
     complete: bool
     failure: str = ""
     failure_layer: int | None = None
+    failure_elements: tuple = ()
 
     @property
     def found(self):
@@ -92,7 +95,8 @@ def relate(source, target, first, last, max_chains=MAX_CHAINS, stop_after=None):
     """
     search = _Search(source, target, last, max_chains, stop_after)
     search.extend(0, first, (), ())
-    return Relation(tuple(search.chains), search.complete, search.failure, search.failure_layer)
+    return Relation(tuple(search.chains), search.complete, search.failure, search.failure_layer,
+                    search.failure_elements)
 
 
 class _Search:
@@ -106,13 +110,15 @@ class _Search:
         self.complete = True
         self.failure = ""
         self.failure_layer = None
+        self.failure_elements = ()
 
-    def _fail(self, layer_number, reason, complete):
+    def _fail(self, layer_number, reason, complete, elements=()):
         if not complete:
             self.complete = False
         if self.failure_layer is None:
             self.failure = reason
             self.failure_layer = layer_number
+            self.failure_elements = elements
 
     def extend(self, position, previous, elements, matches):
         if self.stop_after is not None and position == self.stop_after:
@@ -136,11 +142,13 @@ class _Search:
                 detail = source_layer.explain_mismatch(moved, self.last)
                 reason = (f"the output layer f_{layer_number} is not equivariant for the latent "
                           "action found before it")
-                self._fail(layer_number, reason + (f": {detail}" if detail else ""), True)
+                self._fail(layer_number, reason + (f": {detail}" if detail else ""), True,
+                           elements)
             return
         match = source_layer.match(moved)
         if not match.found:
-            self._fail(layer_number, match.reason or "no latent element matches", match.complete)
+            self._fail(layer_number, match.reason or "no latent element matches", match.complete,
+                       elements)
             return
         if not match.complete:
             self.complete = False

@@ -9,19 +9,22 @@ from __future__ import annotations
 
 from symequiv.errors import InputError
 from symequiv.latex.document import derivation_latex
+from symequiv.latex.typeset import MAX_DIMENSION
 
 __all__ = ["derivation_latex", "write_latex"]
 
 
-def write_latex(path, theory, report=None, standalone=True):
+def write_latex(path, theory, report=None, standalone=True, max_dimension=MAX_DIMENSION):
     """Write the derivation of ``theory`` to ``path`` as LaTeX.
+
+    ``max_dimension`` is passed to :func:`derivation_latex`.
 
     Raises
     ------
     InputError
         When the file cannot be written.
     """
-    text = derivation_latex(theory, report, standalone=standalone)
+    text = derivation_latex(theory, report, standalone=standalone, max_dimension=max_dimension)
     try:
         with open(path, "w", encoding="utf-8") as handle:
             handle.write(text)

@@ -74,7 +74,7 @@ def _latent_lines(derivation):
 
 def derivation_markdown(derivation):
     """Render a derivation: its status, and every latent action with its cycle notation."""
-    typeset = Typesetter(derivation.network.field, NOTEBOOK_DIMENSION)
+    typeset = Typesetter(derivation.network.field, NOTEBOOK_DIMENSION, line_breaks=False)
     uniqueness = {True: "every $k_i(g)$ is unique", False: "some $k_i(g)$ are not unique",
                   None: "uniqueness of the $k_i(g)$ not established"}[derivation.unique]
     lines = [f"**Derivation: {derivation.status.value}.** {_plain(derivation.reason)}"]
@@ -102,7 +102,7 @@ def derivation_latex(derivation):
     """Render the latent actions of a derivation as one aligned MathJax block."""
     if not derivation.derived:
         return "$$" + _math_text(f"{derivation.status.value}: {derivation.reason}") + "$$"
-    typeset = Typesetter(derivation.network.field, NOTEBOOK_DIMENSION)
+    typeset = Typesetter(derivation.network.field, NOTEBOOK_DIMENSION, line_breaks=False)
     rows = [rf"\rho_{{{index}}}({generator}) &= {typeset.map(element.map)}"
             for index, _, generator, element in _latent_lines(derivation)]
     return "$$\\begin{aligned}" + r" \\ ".join(rows) + r"\end{aligned}$$"
@@ -148,7 +148,7 @@ def _parameter_entries(network, typeset):
 def theory_markdown(theory):
     """Render a theory's setting: layers, parameters, and the group with its actions."""
     network, action = theory.network, theory.action
-    typeset = Typesetter(network.field, NOTEBOOK_DIMENSION)
+    typeset = Typesetter(network.field, NOTEBOOK_DIMENSION, line_breaks=False)
     lines = [f"**{theory.name}**" + (f": {_plain(theory.description)}"
                                      if theory.description else ""), ""]
     lines.append("$$\\begin{aligned}" + r" \\ ".join(_layer_formulas(network))
@@ -170,7 +170,7 @@ def theory_markdown(theory):
 def theory_latex(theory):
     """Render a theory's layers and group action as one aligned MathJax block."""
     network, action = theory.network, theory.action
-    typeset = Typesetter(network.field, NOTEBOOK_DIMENSION)
+    typeset = Typesetter(network.field, NOTEBOOK_DIMENSION, line_breaks=False)
     rows = _layer_formulas(network)
     for name in action.generators:
         for label, maps in (("in", action.input), ("out", action.output)):

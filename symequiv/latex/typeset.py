@@ -3,7 +3,9 @@ r"""Exact LaTeX for numbers, vectors, matrices, maps and words.
 Numbers come from :func:`sympy.latex` of the exact element (fractions,
 radicals, cos of rational multiples of pi, free symbols). Matrices wider or
 taller than ``max_dimension`` are elided: the first rows and columns, a row
-and a column of dots, and the last ones, with the shape stated. Permutations
+and a column of dots, and the last ones, with the shape stated. Elided
+permutation and monomial matrices are given by their cycle notation or the
+images of the basis vectors instead. Permutations
 and signed permutations are also written in cycle notation, coordinates
 numbered from 1 (:mod:`symequiv.actions.notation`).
 """
@@ -16,13 +18,17 @@ from symequiv.actions.maps import MonomialMatrix
 from symequiv.actions.notation import permutation_cycles, signed_cycles
 
 MAX_DIMENSION = 10
+# A matrix whose LaTeX source is longer than this many characters gets one source
+# line per row, since TeX Live reads at most 200000 characters per line.
+LONG_SOURCE = 2000
 # Rows and columns kept at each end of an elided matrix.
 HEAD = 4
 TAIL = 2
 
 _SPECIAL = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#",
             "_": r"\_", "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}",
-            "^": r"\textasciicircum{}"}
+            "^": r"\textasciicircum{}", "<": r"\textless{}", ">": r"\textgreater{}",
+            "|": r"\textbar{}"}
 
 
 def escape(text):
@@ -38,13 +44,20 @@ class Typesetter:
     field : ExactField
     max_dimension : int
         Matrices with more rows or columns are elided.
+    line_breaks : bool
+        Put ``\\allowbreak`` into long inline formulas (cycle notation, lists of
+        basis images) so that pdflatex can wrap them; False for notebook Markdown,
+        which the browser wraps.
     """
 
-    def __init__(self, field, max_dimension=MAX_DIMENSION):
+    def __init__(self, field, max_dimension=MAX_DIMENSION, line_breaks=True):
         self.field = field
         self.max_dimension = max_dimension
+        self.break_hint = r"\allowbreak " if line_breaks else ""
         self.cache = {}
         self.widest = 1
+        # Set once a signed permutation is typeset, so the document explains the notation.
+        self.signed_used = False
 
     def number(self, element):
         text = self.cache.get(element)
@@ -60,6 +73,8 @@ class Typesetter:
 
     def matrix(self, rows, columns=None):
         r"""Typeset a matrix given by rows as ``bmatrix``, elided when large."""
+        # NOTE: a matrix shown in full overflows the page beyond about 30 columns, and
+        # one of 256 x 256 exceeds pdflatex's default main memory (TeX Live 2022).
         rows = [list(row) for row in rows]
         columns = len(rows[0]) if rows else (columns or 0)
         if not rows or not columns:
@@ -78,7 +93,10 @@ class Typesetter:
                 entries.insert(column_gap, r"\cdots")
             lines.append(" & ".join(entries))
         self.widest = max(self.widest, len(kept_columns) + (column_gap is not None))
-        body = r" \\ ".join(lines)
+        separator = r" \\ "
+        if self.break_hint and sum(len(line) for line in lines) > LONG_SOURCE:
+            separator = " \\\\\n"
+        body = separator.join(lines)
         return r"\begin{bmatrix} " + body + r" \end{bmatrix}"
 
     def column(self, values):
@@ -89,14 +107,23 @@ class Typesetter:
         """Typeset a vector as a transposed row, which takes less height."""
         return self.matrix([list(values)]) + "^{\\top}"
 
+    def is_elided(self, rows, columns):
+        return rows > self.max_dimension or columns > self.max_dimension
+
     def shape_note(self, rows, columns):
         """Say, in math mode, that a matrix was elided; an empty string when it was not."""
-        if rows <= self.max_dimension and columns <= self.max_dimension:
+        if not self.is_elided(rows, columns):
             return ""
         return rf"\quad ({rows} \times {columns}\text{{, elided}})"
 
     def cycles(self, affine_map):
-        """Cycle notation of a permutation or signed permutation, else None."""
+        r"""Cycle notation of a permutation or signed permutation, else None.
+
+        A negative entry is typeset as ``{-2}``, a unary minus, and a balanced
+        cycle gets a superscript minus, ``(1\;2)^{-}``. Line breaks are allowed
+        between cycles and between the entries of a cycle, so that the inline
+        formula of a long permutation wraps instead of running off the page.
+        """
         linear = affine_map.linear
         if not isinstance(linear, MonomialMatrix):
             return None
@@ -106,9 +133,16 @@ class Typesetter:
             one = self.field.one
             text = signed_cycles(linear.images, [1 if scale == one else -1
                                                  for scale in linear.scales])
+            self.signed_used = True
         else:
             return None
-        return text.replace(" ", r"\;").replace(")-", r")^{-}")
+        cycles = []
+        for body, balanced in _split_cycles(text):
+            entries = [f"{{{entry}}}" if entry.startswith("-") else entry
+                       for entry in body.split()]
+            cycles.append("(" + (r"\;" + self.break_hint).join(entries) + ")"
+                          + ("^{-}" if balanced else ""))
+        return self.break_hint.join(cycles)
 
     def map(self, affine_map):
         r"""Typeset :math:`x \mapsto A x + t` as the matrix, with the translation when nonzero."""
@@ -125,13 +159,41 @@ class Typesetter:
             kind = "permutation" if linear.is_permutation else "signed permutation"
             return rf"the {kind} ${cycles}$"
         if isinstance(linear, MonomialMatrix):
-            pairs = ", ".join(rf"e_{{{column + 1}}} \mapsto {self.number(scale)}\,"
-                              rf"e_{{{image + 1}}}" for column, (image, scale)
-                              in enumerate(zip(linear.images, linear.scales)))
-            if linear.dimension > self.max_dimension:
-                return "a monomial matrix"
+            separator = r",\allowbreak\ " if self.break_hint else ", "
+            pairs = separator.join(
+                rf"e_{{{column + 1}}} \mapsto {self.number(scale)}\,e_{{{image + 1}}}"
+                for column, (image, scale) in enumerate(zip(linear.images, linear.scales)))
             return rf"the monomial matrix ${pairs}$"
         return "a dense matrix"
+
+    def map_statement(self, affine_map):
+        r"""Return ``(formula, words)`` for an affine map, for ``\(name = formula\), words``.
+
+        The corner of an elided permutation or monomial matrix is mostly zeros,
+        so its formula is None and the words carry the map instead: the cycle
+        notation or the images of the basis vectors, the shape and the
+        translation.
+        """
+        dimension = affine_map.dimension
+        description = self.map_description(affine_map)
+        if not (self.is_elided(dimension, dimension)
+                and isinstance(affine_map.linear, MonomialMatrix)):
+            return self.map(affine_map) + self.shape_note(dimension, dimension), description
+        words = rf"{description} (a {dimension} \(\times\) {dimension} matrix, elided)"
+        if affine_map.translation is not None:
+            words += (r" followed by the translation \("
+                      + self.column(affine_map.translation)
+                      + self.shape_note(dimension, 1) + r"\)")
+        return None, words
+
+
+def _split_cycles(text):
+    """Split signed cycle notation such as ``(1 -2)(3 4)-`` into ``(body, balanced)`` pairs."""
+    cycles = []
+    for piece in text.split("(")[1:]:
+        body, _, rest = piece.partition(")")
+        cycles.append((body, rest.startswith("-")))
+    return cycles
 
 
 # Slices of a parameter with more than two axes (attention heads, convolution kernels)

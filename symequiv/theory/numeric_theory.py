@@ -59,7 +59,7 @@ class NumericTheory:
         """Raise: certificates hold exact parameters; inspect certifies the projection."""
         raise UnsupportedError(self._exact_only("certificates"))
 
-    def latex(self, standalone=True, report=None):
+    def latex(self, standalone=True, report=None, max_dimension=None):
         """Raise: the LaTeX derivation needs exact parameters."""
         raise UnsupportedError(self._exact_only("LaTeX derivations"))
 

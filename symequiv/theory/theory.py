@@ -73,11 +73,19 @@ class Theory:
 
         return build_certificate(self, report)
 
-    def latex(self, standalone=True, report=None):
-        r"""Return the derivation as a LaTeX document, or a fragment to ``\input``."""
-        from symequiv.latex import derivation_latex
+    def latex(self, standalone=True, report=None, max_dimension=None):
+        r"""Return the derivation as a LaTeX document, or a fragment to ``\input``.
 
-        return derivation_latex(self, report, standalone=standalone)
+        Matrices with more than ``max_dimension`` rows or columns are elided
+        (10 when None).
+        """
+        from symequiv.latex import derivation_latex
+        from symequiv.latex.typeset import MAX_DIMENSION
+
+        if max_dimension is None:
+            max_dimension = MAX_DIMENSION
+        return derivation_latex(self, report, standalone=standalone,
+                                max_dimension=max_dimension)
 
     def lean(self, report=None):
         """Return the layerwise equivariance statements as the text of a Lean 4 file."""

@@ -38,6 +38,9 @@ def test_tanh_swap_output(capsys, tmp_path):
     assert status == 0
     assert out.splitlines() == [
         f"tanh-swap  ({certificate}): accepted by the kernel; 4 of 4 verdicts re-checked",
+        "  certified: end_to_end_equivariant, identifiable, layerwise_equivariant, "
+        "layerwise_after_reparameterization",
+        "  not certified: none",
         "  [checked] end_to_end_equivariant (claimed true): proved",
         "      latent actions at theta re-checked",
         "  [checked] identifiable (claimed true): proved",
@@ -136,8 +139,10 @@ def test_conv_output_names_expansion(capsys, tmp_path):
     status, out, _ = run_in_process(capsys, "check", certificate)
 
     assert status == 0
-    assert out.splitlines()[:2] == [
+    assert out.splitlines()[:4] == [
         f"conv-dihedral  ({certificate}): accepted by the kernel; 2 of 4 verdicts re-checked",
+        "  certified: end_to_end_equivariant, layerwise_equivariant",
+        "  not certified: identifiable, layerwise_after_reparameterization",
         "  the kernel checked the dense expansion of the conv layers; that the expansion "
         "equals the layers is trusted",
     ]
@@ -151,8 +156,11 @@ def test_attention_output_says_nothing_certified(capsys, tmp_path):
     status, out, _ = run_in_process(capsys, "check", certificate)
 
     assert status == 0
-    assert out.splitlines()[:6] == [
+    assert out.splitlines()[:8] == [
         f"layers-mixed  ({certificate}): accepted by the kernel; 0 of 4 verdicts re-checked",
+        "  certified: none",
+        "  not certified: end_to_end_equivariant, identifiable, layerwise_equivariant, "
+        "layerwise_after_reparameterization",
         "  the kernel does not evaluate attention layers, so no verdict about this network is "
         "certified",
         "  nothing is certified: an accepted certificate proves only its checked verdicts",
@@ -175,6 +183,47 @@ def test_attention_json_has_scope(capsys, tmp_path):
     assert data["scope"][0] == ("the kernel does not evaluate attention layers, so no verdict "
                                 "about this network is certified")
     assert [result["certified"] for result in data["results"]] == [False] * 4
+
+
+def test_strict_accepts_fully_certified(capsys, tmp_path):
+    certificate = tmp_path / "tanh-swap.json"
+    run_in_process(capsys, "derive", THEORIES / "tanh-swap.toml", "--certificate", certificate)
+
+    status, _, err = run_in_process(capsys, "check", certificate, "--strict")
+
+    assert status == 0
+    assert err == ""
+
+
+def test_strict_rejects_uncertified_verdicts(capsys, tmp_path):
+    certificate = tmp_path / "gelu-bypass.json"
+    run_in_process(capsys, "derive", THEORIES / "gelu-bypass.toml", "--certificate",
+                   certificate)
+
+    plain_status, _, _ = run_in_process(capsys, "check", certificate)
+    status, out, err = run_in_process(capsys, "check", certificate, "--strict")
+
+    assert plain_status == 0
+    assert status == 1
+    assert out.splitlines()[1:3] == [
+        "  certified: layerwise_equivariant",
+        "  not certified: end_to_end_equivariant, identifiable, "
+        "layerwise_after_reparameterization",
+    ]
+    assert err == (f"symequiv: not certified: {certificate}: --strict requires every verdict "
+                   "to be certified, but end_to_end_equivariant, identifiable, "
+                   "layerwise_after_reparameterization are not\n")
+
+
+def test_strict_json_exits_1_when_uncertified(capsys, tmp_path):
+    certificate = tmp_path / "mixed.json"
+    run_in_process(capsys, "derive", THEORIES / "layers-mixed.toml", "--certificate",
+                   certificate)
+
+    status, out, _ = run_in_process(capsys, "check", certificate, "--json", "--strict")
+
+    assert status == 1
+    assert json.loads(out)["all_certified"] is False
 
 
 @pytest.mark.parametrize("option", ["--certificate", "--latex", "--lean"])

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from symequiv.cli.main import main
 from tests.cli.runner import THEORIES, run_symequiv
 
@@ -191,6 +193,43 @@ def test_latex_options_write_files(capsys, tmp_path):
                                      f"LaTeX fragment written to {body}"]
     assert document.read_text().startswith("\\documentclass")
     assert body.read_text().startswith("% The derivation of tanh-swap")
+
+
+def test_latex_max_dimension_turns_off_elision(capsys, tmp_path):
+    default, full = tmp_path / "default.tex", tmp_path / "full.tex"
+
+    run_in_process(capsys, "derive", THEORIES / "conv-circular-translation.toml",
+                   "--latex", default)
+    status, _, err = run_in_process(capsys, "derive", THEORIES / "conv-circular-translation.toml",
+                                    "--latex", full, "--latex-max-dimension", "1000")
+
+    assert status == 0, err
+    assert "elided" in default.read_text()
+    assert "elided" not in full.read_text()
+    assert r"\cdots" not in full.read_text()
+
+
+@pytest.mark.parametrize("value", ["0", "-3", "ten"])
+def test_latex_max_dimension_must_be_positive(capsys, tmp_path, value):
+    with pytest.raises(SystemExit) as info:
+        main(["derive", str(THEORIES / "tanh-swap.toml"), "--latex", str(tmp_path / "x.tex"),
+              "--latex-max-dimension", value])
+    err = capsys.readouterr().err
+
+    assert info.value.code == 2
+    assert err.startswith("usage: symequiv derive")
+    assert err.splitlines()[-1] == ("symequiv derive: error: argument --latex-max-dimension: "
+                                    f"expected a positive integer, got '{value}'")
+    assert not (tmp_path / "x.tex").exists()
+
+
+def test_refuted_network_exits_1_though_claims_hold(capsys):
+    # derive reports whether latent actions exist, not whether the claims hold.
+    derive_status, _, _ = run_in_process(capsys, "derive", THEORIES / "tanh-not-equivariant.toml")
+    verify_status, _, _ = run_in_process(capsys, "verify", THEORIES / "tanh-not-equivariant.toml")
+
+    assert derive_status == 1
+    assert verify_status == 0
 
 
 def test_lean_option_writes_file(capsys, tmp_path):

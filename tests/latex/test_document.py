@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import pathlib
+import re
 import shutil
 import subprocess
 
@@ -56,8 +57,32 @@ def test_body_is_the_document_without_preamble():
 def test_latent_action_in_cycle_notation():
     text = derivation_latex(load("tanh-odd-signed"))
 
-    assert r"the signed permutation $(1\;-2)(3\;-4)$" in text
-    assert r"\sigma_{1}(-1\,t) = -1\,\sigma_{1}(t) + 0" in text
+    assert (r"the signed permutation $(1\;\allowbreak {-2})\allowbreak "
+            r"(3\;\allowbreak {-4})$") in text
+    assert r"\sigma_{1}(-t) = -\sigma_{1}(t) \\" in text
+
+
+def test_signed_notation_legend_only_when_used():
+    signed = derivation_latex(load("tanh-odd-signed"))
+    unsigned = derivation_latex(load("tanh-swap"))
+
+    assert r"\((1\;{-2})\) sends \(e_1\) to \(-e_2\) and \(e_2\) to \(-e_1\)" in signed
+    assert r"\((1)^{-}\) sends \(e_1\) to \(-e_1\)" in signed
+    assert "Signed permutations are written" not in unsigned
+
+
+def test_identity_drops_unit_factor_and_zero_shift():
+    text = derivation_latex(load("tanh-swap"))
+
+    assert r"\sigma_{1}(t) = \sigma_{1}(t) \\" in text
+    assert r"1\,\sigma" not in text
+    assert "+ 0" not in text
+
+
+def test_identity_keeps_affine_shift():
+    text = derivation_latex(load("sigmoid-affine-flip"))
+
+    assert r"\sigma_{1}(-t) = -\sigma_{1}(t) + 1 \\" in text
 
 
 def test_exact_radicals_and_symbols():
@@ -100,9 +125,125 @@ def test_relation_checks_rendered():
 def test_refutation_shows_certified_bounds():
     text = derivation_latex(load("tanh-not-equivariant"))
 
-    assert (r"at \(x = (\frac{5}{4}, -1)\), \(f(\rho_{\mathrm{in}}(s)\,x)_{1} \in "
-            r"[-2.5001598821966287431,\ -2.5001598821966287430]\)") in text
-    assert "which excludes \\(0\\)" in text
+    assert (r"at \(x = (\frac{5}{4}, -1)\),\begin{align*} f(\rho_{\mathrm{in}}(s)\,x)_{1} "
+            r"&\in [-2.5001598821966287431,\ -2.5001598821966287430] \\ ") in text
+    assert "and the last interval excludes \\(0\\)" in text
+
+
+def test_verdict_states_claim_verdict_and_outcome():
+    text = derivation_latex(load("tanh-not-equivariant"))
+
+    assert (r"\item \textbf{end-to-end equivariance} (claimed: false; verdict: \emph{refuted}; "
+            r"the claim holds), by certified witness: ") in text
+
+
+def test_failure_explains_normalized_row():
+    text = derivation_latex(load("tanh-not-equivariant"))
+
+    assert "No latent action exists: for the generator s, layer f\\_1: " in text
+    assert "(no latent action)" not in text
+    assert "Here the row of a neuron is its incoming weights followed by its bias" in text
+
+
+BROKEN_OUTPUT_LAYER = """
+[theory]
+name = "tanh-c3-broken"
+description = "A tanh network R^3 -> R^6 -> R^3 whose output layer breaks the cyclic shift."
+
+[group]
+generators = ["r"]
+relations = ["r^3"]
+
+[group.input]
+r = { permutation = [1, 2, 0] }
+
+[group.output]
+r = { permutation = [1, 2, 0] }
+
+[model]
+widths = [3, 6, 3]
+activation = "tanh"
+
+[parameters]
+W1 = [[1, 2, -1], [-1, 1, 2], [2, -1, 1], [3, 0, "1/2"], ["1/2", 3, 0], [0, "1/2", 3]]
+b1 = ["1/3", "1/3", "1/3", -1, -1, -1]
+W2 = [[1, -1, 0, 2, 0, "3/2"], [0, 1, -1, 1, 2, 0], [-1, 0, 1, 0, 1, 2]]
+b2 = [1, 1, 1]
+"""
+
+
+def test_output_layer_failure_shows_k1_found():
+    text = derivation_latex(symequiv.loads(BROKEN_OUTPUT_LAYER))
+
+    assert ("No latent action exists: for the generator r, layer f\\_2: the output layer "
+            "f\\_2 is not equivariant") in text
+    assert r"The latent elements found before layer \(f_{2}\) were:" in text
+    assert (r"\[ k_{1}(r) = \begin{bmatrix} 0 & 0 & 1 & 0 & 0 & 0 \\ 1 & 0 & 0 & 0 & 0 & 0 \\ "
+            r"0 & 1 & 0 & 0 & 0 & 0 \\ 0 & 0 & 0 & 0 & 0 & 1 \\ 0 & 0 & 0 & 1 & 0 & 0 \\ "
+            r"0 & 0 & 0 & 0 & 1 & 0 \end{bmatrix} \]") in text
+
+
+def swap_network(hidden):
+    """Return a theory: a tanh network R^2 -> R^hidden -> R^2 equivariant under the swap."""
+    pairs = [(index + 1, 2 * index + 3) for index in range(hidden // 2)]
+    weights = [row for a, b in pairs for row in ([a, b], [b, a])]
+    outgoing = [value for index in range(hidden // 2) for value in (index + 1, -index - 2)]
+    swapped = [value for index in range(hidden // 2) for value in (-index - 2, index + 1)]
+    return symequiv.loads(f"""
+[theory]
+name = "swap-{hidden}"
+
+[group]
+generators = ["s"]
+relations = ["s^2"]
+
+[group.input]
+s = {{ permutation = [1, 0] }}
+
+[group.output]
+s = {{ permutation = [1, 0] }}
+
+[model]
+widths = [2, {hidden}, 2]
+activation = "tanh"
+bias = false
+
+[parameters]
+W1 = {weights}
+W2 = [{outgoing}, {swapped}]
+""")
+
+
+def neuron_rows(text):
+    """Return the neuron-match table rows of a document (one per neuron shown)."""
+    return re.findall(r"^\d+ & \d+ & 1 & \\sigma_\{1\}", text, flags=re.MULTILINE)
+
+
+def test_neuron_table_full_up_to_64_rows():
+    text = derivation_latex(swap_network(64))
+
+    assert len(neuron_rows(text)) == 64
+    assert "more neurons" not in text
+    assert r"\(k_{1}(s)\) is the permutation $(1\;\allowbreak 2)\allowbreak (3" in text
+    assert r"(a 64 \(\times\) 64 matrix, elided)" in text
+
+
+def test_neuron_table_beyond_64_rows_states_count():
+    text = derivation_latex(swap_network(70))
+
+    assert len(neuron_rows(text)) == 56
+    assert r"\vdots & \vdots & & \text{(14 more neurons)} \\" in text
+    assert "The table shows 56 of the 70 neurons" in text
+
+
+def test_max_dimension_shows_everything():
+    theory = swap_network(70)
+
+    text = theory.latex(max_dimension=70)
+
+    assert len(neuron_rows(text)) == 70
+    assert "elided" not in text
+    assert r"\cdots" not in text
 
 
 def test_unwritable_path_raises_input_error(tmp_path):
@@ -131,7 +272,77 @@ def test_document_compiles(pdflatex, tmp_path, name):
     errors = [line for line in log.splitlines() if line.startswith("!")]
     assert result.returncode == 0, result.stdout[-2000:]
     assert errors == []
+    assert overfull_boxes(log) == []
     assert (tmp_path / f"{name}.pdf").stat().st_size > 0
+
+
+# Overfull lines up to this width (in pt) are invisible in print; wider ones
+# push text into the margin or off the page.
+OVERFULL_TOLERANCE_PT = 5
+
+
+def overfull_boxes(log):
+    """Return the widths (pt) of the overfull lines in a pdflatex log wider than the tolerance."""
+    widths = re.findall(r"Overfull \\hbox \(([\d.]+)pt too wide\)", log)
+    return [float(width) for width in widths if float(width) > OVERFULL_TOLERANCE_PT]
+
+
+def compile_document(pdflatex, directory, name, text):
+    """Compile ``text`` as ``name.tex`` and return pdflatex's log."""
+    (directory / f"{name}.tex").write_text(text, encoding="utf-8")
+    result = subprocess.run([pdflatex, "-interaction=nonstopmode", "-halt-on-error",
+                             f"{name}.tex"], cwd=directory, capture_output=True, text=True,
+                            timeout=120, check=False)
+    assert result.returncode == 0, result.stdout[-2000:]
+    return (directory / f"{name}.log").read_text(encoding="latin-1")
+
+
+SPECIAL_DESCRIPTION = r"""
+[theory]
+name = "special_chars"
+description = 'A map R^2 -> R^4 with 50% of $x$ & y_1 # {a} \ back ~ tilde < > | and ^'
+
+[group]
+generators = ["s"]
+relations = ["s^2"]
+
+[group.input]
+s = { permutation = [1, 0] }
+
+[group.output]
+s = { permutation = [1, 0] }
+
+[model]
+widths = [2, 2, 2]
+activation = "tanh"
+bias = false
+
+[parameters]
+W1 = [[1, 2], [2, 1]]
+W2 = [[1, -2], [-2, 1]]
+"""
+
+
+def test_special_characters_typeset_as_written(pdflatex, tmp_path):
+    log = compile_document(pdflatex, tmp_path, "special",
+                           derivation_latex(symequiv.loads(SPECIAL_DESCRIPTION)))
+
+    assert "Missing" not in log
+    pdftotext = shutil.which("pdftotext")
+    if pdftotext is None:
+        pytest.skip("pdftotext (poppler-utils) is not installed")
+    result = subprocess.run([pdftotext, "special.pdf", "-"], cwd=tmp_path, capture_output=True,
+                            text=True, timeout=60, check=True)
+    assert "R^2 -> R^4" in result.stdout.replace("ˆ", "^")
+    assert "tilde < > | and" in result.stdout
+    assert "¡" not in result.stdout
+    assert "¿" not in result.stdout
+
+
+def test_long_neuron_table_compiles_without_overflow(pdflatex, tmp_path):
+    log = compile_document(pdflatex, tmp_path, "swap", derivation_latex(swap_network(70)))
+
+    assert overfull_boxes(log) == []
 
 
 def test_elided_document_compiles(pdflatex, tmp_path):

@@ -15,6 +15,14 @@ def test_escape_special_characters():
         r"50\% of a\_1 \& \{b\} \textasciitilde{} \#2 \$3 \textasciicircum{}")
 
 
+def test_escape_angle_brackets_and_bar():
+    # OT1 fonts print < > | in text mode as other glyphs (an inverted exclamation
+    # mark for <), so they are written as text commands.
+    assert escape(r"R^2 -> R^12, a < b > c | d ~ e \ f") == (
+        r"R\textasciicircum{}2 -\textgreater{} R\textasciicircum{}12, a \textless{} b "
+        r"\textgreater{} c \textbar{} d \textasciitilde{} e \textbackslash{} f")
+
+
 def test_numbers_are_exact():
     field = ExactField.for_expressions([sympy.sqrt(2)])
     typeset = Typesetter(field)
@@ -48,9 +56,61 @@ def test_signed_permutation_cycles(rational):
     one = rational.one
     affine = AffineMap(MonomialMatrix(rational, [1, 0, 2], [one, -one, -one]))
 
-    assert Typesetter(rational).cycles(affine) == r"(1\;2)^{-}(3)^{-}"
+    assert Typesetter(rational).cycles(affine) == r"(1\;\allowbreak 2)^{-}\allowbreak (3)^{-}"
     assert Typesetter(rational).map_description(affine) == (
-        r"the signed permutation $(1\;2)^{-}(3)^{-}$")
+        r"the signed permutation $(1\;\allowbreak 2)^{-}\allowbreak (3)^{-}$")
+
+
+def test_signed_cycle_minus_is_unary(rational):
+    one = rational.one
+    affine = AffineMap(MonomialMatrix(rational, [1, 0], [-one, -one]))
+    typeset = Typesetter(rational)
+
+    assert typeset.cycles(affine) == r"(1\;\allowbreak {-2})"
+    assert typeset.signed_used
+
+
+def test_permutation_cycles_not_marked_signed(rational):
+    one = rational.one
+    affine = AffineMap(MonomialMatrix(rational, [1, 2, 0], [one, one, one]))
+    typeset = Typesetter(rational)
+
+    assert typeset.cycles(affine) == r"(1\;\allowbreak 2\;\allowbreak 3)"
+    assert not typeset.signed_used
+
+
+def test_elided_permutation_stated_by_cycles(rational):
+    one = rational.one
+    affine = AffineMap(MonomialMatrix(rational, [1, 0, 2, 3], [one] * 4))
+
+    formula, words = Typesetter(rational, max_dimension=3).map_statement(affine)
+
+    assert formula is None
+    assert words == (r"the permutation $(1\;\allowbreak 2)$ (a 4 \(\times\) 4 matrix, "
+                     "elided)")
+
+
+def test_elided_monomial_lists_images(rational):
+    scales = [rational.convert(value) for value in (2, 1, 1, 1)]
+    affine = AffineMap(MonomialMatrix(rational, [1, 0, 2, 3], scales),
+                       [rational.one] + [rational.zero] * 3)
+
+    formula, words = Typesetter(rational, max_dimension=3).map_statement(affine)
+
+    assert formula is None
+    assert words.startswith(r"the monomial matrix $e_{1} \mapsto 2\,e_{2},\allowbreak\ ")
+    assert r"(a 4 \(\times\) 4 matrix, elided) followed by the translation \(" in words
+    assert words.endswith(r"\quad (4 \times 1\text{, elided})\)")
+
+
+def test_small_map_keeps_matrix(rational):
+    one = rational.one
+    affine = AffineMap(MonomialMatrix(rational, [1, 0], [one, one]))
+
+    formula, words = Typesetter(rational).map_statement(affine)
+
+    assert formula == r"\begin{bmatrix} 0 & 1 \\ 1 & 0 \end{bmatrix}"
+    assert words == r"the permutation $(1\;\allowbreak 2)$"
 
 
 def test_dense_map_with_translation(rational):
