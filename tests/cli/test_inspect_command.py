@@ -68,7 +68,7 @@ def test_inspect_of_exact_theory(capsys):
                                     "1000")
 
     assert status == 0
-    assert "weights stored as exact" in out
+    assert "exact parameters, inspected as float64" in out
 
 
 def test_inspect_progress_bar_goes_to_stderr(capsys):
