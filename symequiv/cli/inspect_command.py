@@ -55,8 +55,8 @@ def add_parser(subparsers):
                         "(default 0)")
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
     parser.add_argument("--plots", metavar="DIR", help="write PNG figures into DIR "
-                        "(needs matplotlib, in the numeric extra: pip install 'symequiv[numeric]', or "
-                        "pip install -e '.[numeric]' from a checkout)")
+                        "(needs matplotlib, in the numeric extra: pip install "
+                        "'symequiv[numeric]', or pip install -e '.[numeric]' from a checkout)")
     parser.add_argument("--image-shape", type=int, nargs=2, metavar=("HEIGHT", "WIDTH"),
                         help="draw first-layer filters as HEIGHT x WIDTH images (default: "
                         "square when the input dimension is a square)")

@@ -96,14 +96,14 @@ def draw_filters(pyplot, network, action, report, path, shape=None):
     count = min(MAX_FILTERS, weights.shape[0])
     panels = []
     for neuron in range(count):
-        panels.append((neuron, weights[neuron], f"w_{neuron + 1}"))
-        panels.append((neuron, moved[images[neuron]] / scales[neuron],
+        panels.append((weights[neuron], f"w_{neuron + 1}"))
+        panels.append((moved[images[neuron]] / scales[neuron],
                        f"w_{images[neuron] + 1} after g, / {scales[neuron]:.2g}"))
     # One colour scale for every panel, so filter sizes can be compared across neurons.
-    limit = max(max(float(numpy.abs(values).max()) for _, values, _ in panels), 1e-12)
+    limit = max(max(float(numpy.abs(values).max()) for values, _ in panels), 1e-12)
     figure, axes = pyplot.subplots(count, 2, figsize=(4.6, 2 * count), squeeze=False,
                                    layout="constrained")
-    for axis, (neuron, values, title) in zip(axes[:count].ravel(), panels):
+    for axis, (values, title) in zip(axes[:count].ravel(), panels):
         image = axis.imshow(values.reshape(height, width), cmap="RdBu_r", vmin=-limit,
                             vmax=limit)
         axis.set_title(title, fontsize=8)
