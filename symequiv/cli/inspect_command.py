@@ -140,6 +140,8 @@ def run(arguments):
 
 def _export_projection(arguments, theory, inspection):
     """Write the certificate and LaTeX of the projected network; returns one line per file."""
+    # NOTE: the projected weights are exported only as a certificate and LaTeX, not as a
+    # weights file with the input's keys and a theory file for it.
     if not (arguments.certificate or arguments.latex):
         return []
     from symequiv.numeric.projected_theory import projected_certificate, projected_theory

@@ -31,6 +31,9 @@ def test_inspect_reports_layers_and_certificate(capsys):
     layer = next(line for line in lines if line.startswith("  f_1"))
     assert "signed permutation (1 2)(3 4)(5 -6)(7 -8)" in layer
     assert layer.endswith("matched")
+    assert "         chosen pairing: signed permutation (1 2)(3 4)(5 -6)(7 -8)" in lines
+    assert ("runner-up: the smallest residual between any neuron and a partner other than its "
+            "chosen one; margin = runner-up / match residual") in lines
     assert ("  certified: the projected network (exact rationals) is layerwise equivariant, "
             "proved by derivation") in lines
 
