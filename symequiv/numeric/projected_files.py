@@ -3,7 +3,7 @@
 The weights file is an ``.npz`` with the array names of the input weights
 file (after its ``[parameters] keys``), holding the projected parameters
 rounded to float64. The theory file beside it (same name, suffix ``.toml``)
-holds the same parameters as exact rationals, so ``symequiv verify`` proves
+contains the same parameters as exact rationals, so ``symequiv verify`` proves
 its claims instead of sampling them.
 """
 
