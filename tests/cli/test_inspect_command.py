@@ -201,8 +201,8 @@ def test_inspect_certificate_needs_projection(capsys, tmp_path, option):
 
     assert status == 2
     assert out == ""
-    assert err == ("symequiv: error: --certificate and --latex export the certified "
-                   "projection, so they cannot be combined with --no-projection or "
+    assert err == ("symequiv: error: --certificate, --latex and --projected export the "
+                   "certified projection, so they cannot be combined with --no-projection or "
                    "--no-certify\n")
     assert not (tmp_path / "c.json").exists()
 
