@@ -55,7 +55,8 @@ def add_parser(subparsers):
                         "(default 0)")
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
     parser.add_argument("--plots", metavar="DIR", help="write PNG figures into DIR "
-                        "(needs matplotlib: pip install 'symequiv[plot]')")
+                        "(needs matplotlib, in the numeric extra: pip install "
+                        "'symequiv[numeric]', or pip install -e '.[numeric]' from a checkout)")
     parser.add_argument("--image-shape", type=int, nargs=2, metavar=("HEIGHT", "WIDTH"),
                         help="draw first-layer filters as HEIGHT x WIDTH images (default: "
                         "square when the input dimension is a square)")
@@ -69,6 +70,10 @@ def add_parser(subparsers):
     parser.add_argument("--latex", metavar="OUT.tex",
                         help="write the derivation of the projected exact network as a "
                         "standalone LaTeX document")
+    parser.add_argument("--projected", metavar="OUT.npz",
+                        help="write the projected weights (float64, with the input's array "
+                        "names) to OUT.npz and their exact theory file to OUT.toml, which "
+                        "'symequiv verify' proves")
     parser.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
                         help="draw a progress bar on standard error (default: when it is a "
                         "terminal)")
@@ -94,10 +99,10 @@ def run(arguments):
             print_error(f"--image-shape {height} {width} has {height * width} pixels but the "
                         f"input dimension is {network.input_dimension}")
             return 2
-    if (arguments.certificate or arguments.latex) and (arguments.no_projection
-                                                       or arguments.no_certify):
-        print_error("--certificate and --latex export the certified projection, so they "
-                    "cannot be combined with --no-projection or --no-certify")
+    if (arguments.certificate or arguments.latex or arguments.projected) and (
+            arguments.no_projection or arguments.no_certify):
+        print_error("--certificate, --latex and --projected export the certified projection, "
+                    "so they cannot be combined with --no-projection or --no-certify")
         return 2
     show_progress = sys.stderr.isatty() if arguments.progress is None else arguments.progress
     bar = None
@@ -139,13 +144,22 @@ def run(arguments):
 
 def _export_projection(arguments, theory, inspection):
     """Write the certificate and LaTeX of the projected network; returns one line per file."""
-    if not (arguments.certificate or arguments.latex):
+    if not (arguments.certificate or arguments.latex or arguments.projected):
         return []
     from symequiv.numeric.projected_theory import projected_certificate, projected_theory
 
+    lines = []
+    if arguments.projected:
+        from symequiv.numeric.projected_files import write_projected_files
+
+        weights_path, theory_path = write_projected_files(arguments.projected, theory,
+                                                          inspection)
+        lines.append(f"projected weights written to {weights_path}, their exact theory to "
+                     f"{theory_path}")
+        if not (arguments.certificate or arguments.latex):
+            return lines
     exact = projected_theory(theory, inspection)
     report = exact.verify()
-    lines = []
     if arguments.certificate:
         from symequiv.certificate import write_certificate
 

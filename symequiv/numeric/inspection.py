@@ -24,12 +24,14 @@ import numpy
 
 from symequiv.actions.notation import permutation_cycles, signed_cycles
 from symequiv.errors import SymequivError
-from symequiv.numeric.metric import DEFAULT_SAMPLES, fit_layer_maps
+from symequiv.numeric.metric import DEFAULT_SAMPLES, acts_affinely, fit_layer_maps
 from symequiv.numeric.network import FloatNetwork
 from symequiv.numeric.projection import project_network
 from symequiv.numeric.relate import latent_homomorphism, relate_network
 
 MAX_LISTED_WIDTH = 8
+# The chosen pairing gets a row of its own, so it is listed in full for wider layers.
+MAX_LISTED_PAIRING = 32
 
 
 @dataclass(frozen=True)
@@ -68,6 +70,8 @@ class Inspection:
     projection : Projection or None
     projection_note : str
         Why there is no projection, when there is none.
+    warnings : tuple of str
+        Caveats on the figures, such as a least-squares fit with too few samples.
     """
 
     name: str
@@ -79,6 +83,7 @@ class Inspection:
     homomorphism: list | None
     projection: object
     projection_note: str = ""
+    warnings: tuple = ()
 
 
 def float_network_of(theory):
@@ -106,6 +111,8 @@ def inspect_network(network, action, samples=DEFAULT_SAMPLES, tolerance=1e-6, rn
     tolerance : float
         Relative tolerance of the weight-space match.
     rng : numpy.random.Generator
+        Seeds the matcher's own generator (one draw, before any sampling), then
+        draws the noise inputs, so the match does not depend on ``samples``.
     progress : callable, optional
         Called with the number of samples just processed; the total is
         ``samples`` times the number of generators.
@@ -117,8 +124,9 @@ def inspect_network(network, action, samples=DEFAULT_SAMPLES, tolerance=1e-6, rn
     Inspection
     """
     rng = numpy.random.default_rng(0) if rng is None else rng
+    matcher_rng = numpy.random.default_rng(int(rng.integers(2**63)))
     fits = fit_layer_maps(network, action, samples, rng, progress=progress)
-    relations = relate_network(network, action, tolerance, rng, force=True)
+    relations = relate_network(network, action, tolerance, matcher_rng, force=True)
     reports = []
     for generator in action.generators:
         layer_fits, output = fits[generator]
@@ -151,21 +159,44 @@ def inspect_network(network, action, samples=DEFAULT_SAMPLES, tolerance=1e-6, rn
         except SymequivError as error:
             note = str(error)
     return Inspection(name, source, network, samples, tolerance, tuple(reports), checks,
-                      projection, note)
+                      projection, note, underdetermined_fits(network, samples))
+
+
+def underdetermined_fits(network, samples):
+    r"""Return a warning for each hidden layer whose fit of :math:`A_i` has too few samples.
+
+    Each row of :math:`A_i` has one unknown per neuron (plus a translation
+    where :math:`K_i` acts affinely). With no more fit samples than unknowns
+    the least-squares fit interpolates the samples, so :math:`A_i` is not
+    determined by the layer and its distance to :math:`K_i` means little.
+    """
+    fit_samples = max(samples // 2, 1)
+    warnings = []
+    for index in range(1, network.depth):
+        unknowns = network.widths[index] + (1 if acts_affinely(network.activation(index)) else 0)
+        if fit_samples <= unknowns:
+            warnings.append(f"the fit of A_{index} is underdetermined: {fit_samples} fit "
+                            f"samples for {unknowns} unknowns per row; use --samples of at "
+                            f"least {2 * (unknowns + 1)}, and many more for a stable fit")
+    return tuple(warnings)
 
 
 # -- rendering ------------------------------------------------------------------
 
 
-def describe_element(images, scales, translation=None):
-    """Describe a monomial latent element: cycles up to 8 coordinates, counts beyond."""
+def describe_element(images, scales, translation=None, listed_width=MAX_LISTED_WIDTH):
+    """Describe a monomial latent element: cycles up to ``listed_width`` coordinates, counts beyond.
+
+    Cycles number coordinates from 1, and a minus marks a sign flip (see
+    :func:`~symequiv.actions.notation.signed_cycles`).
+    """
     if images is None:
         return "affine map"
     images = [int(image) for image in images]
     size = len(images)
     signs = [1 if scale > 0 else -1 for scale in scales]
     unit = all(abs(abs(scale) - 1) < 1e-12 for scale in scales)
-    if size <= MAX_LISTED_WIDTH and unit:
+    if size <= listed_width and unit:
         if all(sign == 1 for sign in signs):
             text = f"permutation {permutation_cycles(images)}"
         else:
@@ -193,8 +224,11 @@ def format_inspection(inspection):
     network = inspection.network
     lines = [inspection.name + (f"  ({inspection.source})" if inspection.source else "")]
     activations = ", ".join(activation.name for activation in network.activations)
-    lines.append(f"network: widths {list(network.widths)}, activations {activations}; "
-                 f"weights stored as {network.source_dtype}")
+    if network.source_dtype == "exact":
+        stored = "exact parameters, inspected as float64"
+    else:
+        stored = f"weights stored as {network.source_dtype}"
+    lines.append(f"network: widths {list(network.widths)}, activations {activations}; {stored}")
     lines.append(f"metric: A_i fitted on {inspection.samples // 2} noise inputs, median "
                  f"error on {inspection.samples - inspection.samples // 2} more; weight-space "
                  f"tolerance {inspection.tolerance:.3g}")
@@ -213,13 +247,20 @@ def format_inspection(inspection):
                 f"  {_number(match.runner_up if match else None):>9}"
                 f"  {_number(match.margin if match else None):>6}"
                 f"    {match.status.value if match else '-'}")
+            if match is not None and len(match.images):
+                pairing = describe_element(match.images, match.scales,
+                                           listed_width=MAX_LISTED_PAIRING)
+                lines.append(f"         chosen pairing: {pairing}")
             if match is not None and numpy.isfinite(layer.agreement) and layer.agreement < 1:
                 lines.append(f"         the weight-space match and the nearest element of A_"
                              f"{layer.layer} agree on {100 * layer.agreement:.0f}% of neurons")
         lines.append(f"  output: median |f(g y) - rho_out(g) f(y)| / |f(y)| = "
                      f"{_number(report.output_error)}; weight-space residual "
                      f"{_number(report.output_residual)}")
+    lines.append("runner-up: the smallest residual between any neuron and a partner other "
+                 "than its chosen one; margin = runner-up / match residual")
     lines.extend(_format_projection(inspection))
+    lines.extend(f"warning: {warning}" for warning in inspection.warnings)
     return "\n".join(lines)
 
 
@@ -230,7 +271,9 @@ def _format_projection(inspection):
     lines = ["projection onto the parameters equivariant for the snapped latent actions:",
              f"  relative distance {_number(projection.distance)} (per layer "
              + ", ".join(_number(value) for value in projection.layer_distances) + ")",
-             "  change in outputs on noise inputs: median "
+             f"  change in outputs on {projection.output_change['samples']} noise inputs, "
+             f"|f_projected(y) - f(y)| / max(|f(y)|, m) with m = "
+             f"{_number(projection.output_change['m'])} the median |f(y)|: median "
              f"{_number(projection.output_change['median'])}, max "
              f"{_number(projection.output_change['max'])}"]
     derivation = projection.derivation
@@ -267,6 +310,9 @@ def inspection_to_dict(inspection):
                 },
                 "match": None if match is None else {
                     "status": match.status.value,
+                    "description": describe_element(match.images, match.scales,
+                                                    listed_width=MAX_LISTED_PAIRING)
+                    if len(match.images) else "affine map",
                     "images": match.images.tolist(),
                     "scales": match.scales.tolist(),
                     "error": match.error,
@@ -299,6 +345,7 @@ def inspection_to_dict(inspection):
                 "reason": projection.derivation.reason},
         },
         "projection_note": inspection.projection_note,
+        "warnings": list(inspection.warnings),
     }
 
 

@@ -82,7 +82,8 @@ class OutputError:
     median_error: float
 
 
-def _acts_affinely(activation):
+def acts_affinely(activation):
+    """Return whether the latent group of ``activation`` has translations, so A_i gets one."""
     symmetry = activation.symmetry
     return symmetry.linear or (symmetry.negation is not None and symmetry.negation.r != 0)
 
@@ -126,7 +127,7 @@ def fit_generator(network, generator, input_map, output_map, samples, rng, batch
     hidden = network.depth - 1
     fit_samples = max(samples // 2, 1)
     measure_samples = max(samples - fit_samples, 1)
-    affine = [_acts_affinely(network.activation(index)) for index in range(1, hidden + 1)]
+    affine = [acts_affinely(network.activation(index)) for index in range(1, hidden + 1)]
     sizes = [network.widths[index] + (1 if affine[index - 1] else 0)
              for index in range(1, hidden + 1)]
     grams = [numpy.zeros((size, size)) for size in sizes]

@@ -142,7 +142,7 @@ class FloatNetwork:
 
 
 def network_from_arrays(weights, biases, activations, has_bias=True, source=None,
-                        names=None):
+                        names=None, source_dtype=None):
     r"""Build a :class:`FloatNetwork` from arrays, checking shapes and values.
 
     Parameters
@@ -159,6 +159,9 @@ def network_from_arrays(weights, biases, activations, has_bias=True, source=None
     names : sequence of str, optional
         The key of each array in ``source`` (``W1, b1, W2, ...`` by default),
         for messages.
+    source_dtype : str, optional
+        The dtype the parameters are stored in, for reports; by default the
+        dtype of the weight arrays (``"mixed"`` when they differ).
 
     Raises
     ------
@@ -202,7 +205,8 @@ def network_from_arrays(weights, biases, activations, has_bias=True, source=None
                                  source=source, key=bias_names[index])
         matrices.append(matrix)
         vectors.append(vector)
-    source_dtype = dtypes.pop() if len(dtypes) == 1 else "mixed"
+    if source_dtype is None:
+        source_dtype = dtypes.pop() if len(dtypes) == 1 else "mixed"
     return FloatNetwork(tuple(matrices), tuple(vectors), tuple(activations), has_bias,
                         source_dtype)
 

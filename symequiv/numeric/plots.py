@@ -7,9 +7,10 @@ For each generator ``g``, written to a folder as PNG files:
 * ``errors-g.png`` -- the metric error and the distance to :math:`K_i` per layer;
 * ``filters-g.png`` -- first-layer filters :math:`w_j` next to their partners
   :math:`c_j^{-1} w_{\pi(j)} \rho_{in}(g)` under the snapped action, which
-  coincide exactly when layer 1 is equivariant.
+  coincide exactly when layer 1 is equivariant, on one colour scale with a
+  colour bar.
 
-matplotlib is the ``plot`` extra, imported only here.
+matplotlib comes with the ``numeric`` extra and is imported only here.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ def _pyplot():
     try:
         import matplotlib
     except ImportError:
-        raise MissingDependencyError("matplotlib", "plot", "drawing inspect plots") from None
+        raise MissingDependencyError("matplotlib", "numeric", "drawing inspect plots") from None
     matplotlib.use("Agg")
     import matplotlib.pyplot
 
@@ -93,21 +94,24 @@ def draw_filters(pyplot, network, action, report, path, shape=None):
     images, scales = first.match.images, first.match.scales
     height, width = image_shape(weights.shape[1], shape)
     count = min(MAX_FILTERS, weights.shape[0])
-    figure, axes = pyplot.subplots(count, 2, figsize=(4, 2 * count), squeeze=False)
-    for neuron, row in enumerate(axes[:count]):
-        own = weights[neuron]
-        partner = moved[images[neuron]] / scales[neuron]
-        limit = max(float(numpy.abs(own).max()), 1e-12)
-        for axis, values, title in ((row[0], own, f"w_{neuron + 1}"),
-                                    (row[1], partner,
-                                     f"w_{images[neuron] + 1} after g, / {scales[neuron]:.2g}")):
-            axis.imshow(values.reshape(height, width), cmap="RdBu_r", vmin=-limit, vmax=limit)
-            axis.set_title(title, fontsize=8)
-            axis.set_xticks([])
-            axis.set_yticks([])
+    panels = []
+    for neuron in range(count):
+        panels.append((weights[neuron], f"w_{neuron + 1}"))
+        panels.append((moved[images[neuron]] / scales[neuron],
+                       f"w_{images[neuron] + 1} after g, / {scales[neuron]:.2g}"))
+    # One colour scale for every panel, so filter sizes can be compared across neurons.
+    limit = max(max(float(numpy.abs(values).max()) for values, _ in panels), 1e-12)
+    figure, axes = pyplot.subplots(count, 2, figsize=(4.6, 2 * count), squeeze=False,
+                                   layout="constrained")
+    for axis, (values, title) in zip(axes[:count].ravel(), panels):
+        image = axis.imshow(values.reshape(height, width), cmap="RdBu_r", vmin=-limit,
+                            vmax=limit)
+        axis.set_title(title, fontsize=8)
+        axis.set_xticks([])
+        axis.set_yticks([])
+    figure.colorbar(image, ax=axes.ravel().tolist(), shrink=0.6, label="weight")
     figure.suptitle(f"generator {report.generator}: first-layer filters and partners",
                     fontsize=9)
-    figure.tight_layout()
     figure.savefig(path, dpi=100)
     pyplot.close(figure)
     return True

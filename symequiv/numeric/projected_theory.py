@@ -44,7 +44,8 @@ def projected_theory(theory, inspection):
         "parameters equivariant for the latent actions snapped by symequiv inspect; the "
         "statements are about the projected network, not the original weights. Relative "
         f"distance {_number(projection.distance)}; change in outputs on "
-        f"{inspection.samples} noise inputs: median "
+        f"{projection.output_change['samples']} noise inputs, relative to max(|f(y)|, m) "
+        f"with m = {_number(projection.output_change['m'])} the median |f(y)|: median "
         f"{_number(projection.output_change['median'])}, max "
         f"{_number(projection.output_change['max'])}.")
     return Theory(f"{theory.name}-projected", description, projection.exact_network,

@@ -59,8 +59,9 @@ class Projection:
     distance : float
         The same over all parameters.
     output_change : dict
-        ``{"median": ..., "max": ...}`` of :math:`\|f^*(y) - f(y)\| / \|f(y)\|`
-        over noise inputs.
+        ``{"median": ..., "max": ..., "m": ..., "samples": ...}`` of
+        :math:`\|f^*(y) - f(y)\| / \max(\|f(y)\|, m)` over ``samples`` noise
+        inputs, with :math:`m` the median :math:`\|f(y)\|`, as in ``verify``.
     derivation : Derivation or None
         The exact engine's run on ``exact_network``; None when not run.
     """
@@ -303,10 +304,13 @@ def project_network(network, action, relations, rng, samples=2048, certify=True)
     inputs = rng.standard_normal((samples, network.input_dimension))
     before = network.evaluate(inputs)
     after = projected.evaluate(inputs)
-    change = numpy.linalg.norm(after - before, axis=1) / numpy.maximum(
-        numpy.linalg.norm(before, axis=1), 1e-300)
+    norms = numpy.linalg.norm(before, axis=1)
+    # The floor m, as in verify, keeps outputs near 0 from inflating the relative change.
+    floor = max(float(numpy.median(norms)), 1e-300)
+    change = numpy.linalg.norm(after - before, axis=1) / numpy.maximum(norms, floor)
     derivation = derive(exact, action) if certify else None
     return Projection(projected, exact, tuple(orders), tuple(distances),
                       moved / max(total, 1e-300),
-                      {"median": float(numpy.median(change)), "max": float(change.max())},
+                      {"median": float(numpy.median(change)), "max": float(change.max()),
+                       "m": floor, "samples": samples},
                       derivation)

@@ -55,33 +55,38 @@ def read_weights_table(context, table, model):
     keys = _read_keys(context, table.get("keys", {}), expected)
     tolerance = _read_tolerance(context, table.get("tolerance"))
 
-    from symequiv.numeric.loaders import read_arrays
+    from symequiv.numeric.loaders import read_weights_file
     from symequiv.numeric.network import network_from_arrays
 
     try:
-        arrays = read_arrays(path)
+        stored = read_weights_file(path)
     except InputError as error:
         raise context.error("parameters.file", str(error), file_name, kind=type(error)) from None
+    arrays = stored.arrays
     names = []
     values = {}
     for name in expected:
-        stored = keys.get(name, name)
-        if stored not in arrays:
+        stored_name = keys.get(name, name)
+        if stored_name not in arrays:
             available = ", ".join(sorted(arrays)[:12]) + (", ..." if len(arrays) > 12 else "")
             raise context.error(f"parameters.keys.{name}" if name in keys else "parameters.file",
-                                f"{path} has no array {stored!r} for {name}; it has: "
-                                f"{available} (map names with [parameters] keys)", stored)
-        names.append(stored)
-        values[name] = arrays[stored]
+                                f"{path} has no array {stored_name!r} for {name}; it has: "
+                                f"{available} (map names with [parameters] keys)", stored_name)
+        names.append(stored_name)
+        values[name] = arrays[stored_name]
     depth = len(model["widths"]) - 1
     weights = [values[f"W{index}"] for index in range(1, depth + 1)]
     biases = [values[f"b{index}"] for index in range(1, depth + 1)] if model["bias"] else None
     if not model["bias"]:
         names = [name for stored in names for name in (stored, None)]
+    dtypes = sorted({stored.dtypes[name] for name in names if name is not None})
     try:
+        # The shapes are checked against widths first, so a transposed W1 is named
+        # as such instead of making b1 look too long.
+        _check_widths(weights, model["widths"], path, names)
         network = network_from_arrays(weights, biases, model["activations"], model["bias"],
-                                      source=path, names=names)
-        _check_widths(network, model["widths"], path, names)
+                                      source=path, names=names,
+                                      source_dtype=" and ".join(dtypes))
     except InputError as error:
         raise context.error("parameters.file", str(error), file_name, kind=type(error)) from None
     return WeightsParameters(path, network, tolerance)
@@ -127,9 +132,12 @@ def _read_tolerance(context, raw):
     return float(value)
 
 
-def _check_widths(network, widths, path, names):
-    for index, matrix in enumerate(network.weights, start=1):
+def _check_widths(weights, widths, path, names):
+    for index, matrix in enumerate(weights, start=1):
         expected = (widths[index], widths[index - 1])
+        if matrix.ndim != 2:
+            # network_from_arrays reports arrays of the wrong rank.
+            continue
         if matrix.shape != expected:
             raise ShapeError(f"expected shape {expected[0]} x {expected[1]} (widths = "
                              f"{widths}), got {matrix.shape[0]} x {matrix.shape[1]}",

@@ -31,6 +31,9 @@ def test_inspect_reports_layers_and_certificate(capsys):
     layer = next(line for line in lines if line.startswith("  f_1"))
     assert "signed permutation (1 2)(3 4)(5 -6)(7 -8)" in layer
     assert layer.endswith("matched")
+    assert "         chosen pairing: signed permutation (1 2)(3 4)(5 -6)(7 -8)" in lines
+    assert ("runner-up: the smallest residual between any neuron and a partner other than its "
+            "chosen one; margin = runner-up / match residual") in lines
     assert ("  certified: the projected network (exact rationals) is layerwise equivariant, "
             "proved by derivation") in lines
 
@@ -68,7 +71,7 @@ def test_inspect_of_exact_theory(capsys):
                                     "1000")
 
     assert status == 0
-    assert "weights stored as exact" in out
+    assert "exact parameters, inspected as float64" in out
 
 
 def test_inspect_progress_bar_goes_to_stderr(capsys):
@@ -198,8 +201,8 @@ def test_inspect_certificate_needs_projection(capsys, tmp_path, option):
 
     assert status == 2
     assert out == ""
-    assert err == ("symequiv: error: --certificate and --latex export the certified "
-                   "projection, so they cannot be combined with --no-projection or "
+    assert err == ("symequiv: error: --certificate, --latex and --projected export the "
+                   "certified projection, so they cannot be combined with --no-projection or "
                    "--no-certify\n")
     assert not (tmp_path / "c.json").exists()
 

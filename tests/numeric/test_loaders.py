@@ -8,7 +8,7 @@ import numpy
 import pytest
 
 from symequiv.errors import InputError, MissingDependencyError
-from symequiv.numeric.loaders import read_arrays
+from symequiv.numeric.loaders import read_arrays, read_weights_file
 
 W1 = numpy.array([[1.0, -2.0], [0.5, 0.25], [3.0, 1.0]])
 B1 = numpy.array([0.0, 1.0, -1.0])
@@ -55,8 +55,20 @@ def test_npz_that_is_not_a_zip_is_rejected(tmp_path):
     path = tmp_path / "weights.npz"
     path.write_bytes(b"this is not a zip archive")
 
-    with pytest.raises(InputError, match=r"weights\.npz: not a valid \.npz archive of arrays"):
+    with pytest.raises(InputError, match=r"weights\.npz: not a valid \.npz archive: it is not a "
+                                         r"zip file \(write it with numpy\.savez\)$"):
         read_arrays(path)
+
+
+def test_npz_stored_dtypes_are_reported(tmp_path):
+    path = tmp_path / "weights.npz"
+    numpy.savez(path, W1=W1.astype(numpy.float32), b1=B1, W2=W2.astype(numpy.float16),
+                b2=numpy.array([1]))
+
+    stored = read_weights_file(path)
+
+    assert stored.dtypes == {"W1": "float32", "b1": "float64", "W2": "float16", "b2": "int64"}
+    assert stored.arrays["b2"].dtype == numpy.float64
 
 
 def test_unknown_suffix_is_rejected(tmp_path):
@@ -152,9 +164,23 @@ def test_torch_whole_module_is_rejected(tmp_path):
     path = tmp_path / "model.pt"
     torch.save(torch.nn.Linear(2, 3), path)
 
-    with pytest.raises(InputError, match=r"model\.pt: not a PyTorch file that loads with "
-                                         r"weights_only=True \("):
+    with pytest.raises(InputError, match=r"model\.pt: the file holds a pickled "
+                                         r"torch\.nn\.modules\.linear\.Linear object \(such as a "
+                                         r"whole model\), not a state dict; save "
+                                         r"model\.state_dict\(\) with torch\.save instead$"):
         read_arrays(path)
+
+
+def test_torch_bfloat16_dtype_is_reported(tmp_path):
+    torch, state = torch_linear_state()
+    path = tmp_path / "model.pt"
+    torch.save({name: value.to(torch.bfloat16) for name, value in state.items()}, path)
+
+    stored = read_weights_file(path)
+
+    assert set(stored.dtypes.values()) == {"bfloat16"}
+    assert stored.arrays["0.weight"].dtype == numpy.float32
+    assert_layers(stored.arrays, ("0.weight", "0.bias", "2.weight", "2.bias"))
 
 
 def test_torch_tensor_instead_of_dict_is_rejected(tmp_path):
@@ -173,9 +199,11 @@ def test_torch_garbage_is_rejected(tmp_path):
     path = tmp_path / "model.pt"
     path.write_bytes(b"garbage")
 
-    with pytest.raises(InputError, match=r"model\.pt: not a PyTorch file that loads with "
-                                         r"weights_only=True"):
+    with pytest.raises(InputError, match=r"model\.pt: not a valid PyTorch state dict file: it "
+                                         r"is corrupt or was not written by torch\.save "
+                                         r"\(Unsupported operand 103\)$") as raised:
         read_arrays(path)
+    assert "weights_only=False" not in str(raised.value)
 
 
 def test_torch_missing_package_names_extra(tmp_path, monkeypatch):
@@ -223,6 +251,25 @@ def test_onnx_chain_gives_layers(tmp_path, second):
 
     assert_layers(arrays)
     assert arrays["fc1.weight"].tolist() == W1.tolist()
+
+
+def test_onnx_float32_initializers_report_float32(tmp_path):
+    onnx = pytest.importorskip("onnx")
+    from onnx import numpy_helper
+
+    path = tmp_path / "model.onnx"
+    onnx_model(path)
+    model = onnx.load(path)
+    for tensor in model.graph.initializer:
+        tensor.CopyFrom(numpy_helper.from_array(numpy_helper.to_array(tensor).astype(
+            numpy.float32), tensor.name))
+    onnx.save(model, path)
+
+    stored = read_weights_file(path)
+
+    assert stored.dtypes["W1"] == "float32"
+    assert stored.dtypes["b2"] == "float32"
+    assert stored.arrays["W1"].dtype == numpy.float64
 
 
 def test_onnx_gemm_alpha_and_beta_are_applied(tmp_path):

@@ -109,3 +109,21 @@ def test_projection_rejects_latent_actions_of_infinite_order():
     with pytest.raises(UnsupportedError, match=r"^the latent actions generate more than 4096 "
                                                r"elements, so they cannot be averaged"):
         project_network(scaled, action, relations, rng)
+
+
+def test_output_change_is_relative_to_the_median_floor():
+    rng = numpy.random.default_rng(1)
+    network, action, _ = planted_network(rng, [6, 8, 4], "tanh", noise=1e-2)
+    relations = relate_network(network, action, 5e-2, rng, force=True)
+
+    projection = project_network(network, action, relations, numpy.random.default_rng(7),
+                                 samples=64, certify=False)
+
+    inputs = numpy.random.default_rng(7).standard_normal((64, 6))
+    before = network.evaluate(inputs)
+    after = projection.network.evaluate(inputs)
+    norms = numpy.linalg.norm(before, axis=1)
+    floor = float(numpy.median(norms))
+    change = numpy.linalg.norm(after - before, axis=1) / numpy.maximum(norms, floor)
+    assert projection.output_change == {"median": float(numpy.median(change)),
+                                        "max": float(change.max()), "m": floor, "samples": 64}

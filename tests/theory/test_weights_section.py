@@ -172,3 +172,33 @@ def test_numeric_theory_exports_are_unsupported(tmp_path, method, what):
     with pytest.raises(symequiv.SymequivError, match=rf"^{what} need exact parameters, .* run "
                                                      r"`symequiv inspect FILE --certificate "):
         getattr(theory, method)()
+
+
+def test_transposed_first_weight_is_named(tmp_path):
+    arrays = dict(WEIGHTS, W1=numpy.array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]))
+    path = write(tmp_path, 'file = "weights.npz"', arrays)
+    path.write_text(path.read_text().replace("widths = [2, 2, 2]", "widths = [2, 3, 2]"))
+
+    with pytest.raises(ShapeError, match=r"weights\.npz: W1: expected shape 3 x 2 \(widths = "
+                                         r"\[2, 3, 2\]\), got 2 x 3$"):
+        symequiv.load(path)
+
+
+def test_stored_dtypes_are_reported(tmp_path):
+    arrays = {name: value.astype(numpy.float32) for name, value in WEIGHTS.items()}
+    path = write(tmp_path, 'file = "weights.npz"', arrays)
+
+    assert symequiv.load(path).network.source_dtype == "float32"
+
+
+def test_bfloat16_state_dict_is_reported_as_bfloat16(tmp_path):
+    torch = pytest.importorskip("torch")
+    torch.save({name: torch.tensor(value, dtype=torch.bfloat16)
+                for name, value in WEIGHTS.items()}, tmp_path / "weights.pt")
+    path = tmp_path / "theory.toml"
+    path.write_text(THEORY.format(parameters='file = "weights.pt"'), encoding="utf-8")
+
+    network = symequiv.load(path).network
+
+    assert network.source_dtype == "bfloat16"
+    assert network.weights[0].tolist() == [[1.0, 2.0], [2.0, 1.0]]
