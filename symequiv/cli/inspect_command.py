@@ -120,14 +120,15 @@ def run(arguments):
         if arguments.plots:
             from symequiv.numeric.plots import save_plots
 
-            written = save_plots(inspection, theory.action, arguments.plots,
-                                 arguments.image_shape)
+            try:
+                written = save_plots(inspection, theory.action, arguments.plots,
+                                     arguments.image_shape)
+            except OSError as error:
+                print_error(f"{arguments.plots}: cannot write the plots: {error.strerror}")
+                return 2
         exported = _export_projection(arguments, theory, inspection)
     except SymequivError as error:
         print_error(error)
-        return 2
-    except OSError as error:
-        print_error(f"{arguments.plots}: cannot write the plots: {error.strerror}")
         return 2
     if arguments.json:
         data = inspection_to_dict(inspection)
