@@ -265,22 +265,26 @@ def _pairing_within(pair_targets, pair_sources, residuals, pair_scales, size, to
     full matching of least total residual; None proves that no pairing keeps
     every residual within the tolerance.
     """
-    keep = residuals <= tolerance
-    if not keep.any():
+    within = numpy.flatnonzero(residuals <= tolerance)
+    if within.size == 0:
         return None
+    # A sparse matrix sums repeated entries, so keep the smallest residual of each pair.
+    within = within[numpy.argsort(residuals[within], kind="stable")]
+    _, first = numpy.unique(pair_targets[within] * size + pair_sources[within],
+                            return_index=True)
+    within = within[first]
     # Sparse matrices drop zero entries, and an exact pair has residual 0.
-    weights = residuals[keep] + 1.0
-    graph = scipy.sparse.csr_array((weights, (pair_targets[keep], pair_sources[keep])),
-                                   shape=(size, size))
+    graph = scipy.sparse.csr_array(
+        (residuals[within] + 1.0, (pair_targets[within], pair_sources[within])),
+        shape=(size, size))
     try:
         rows, columns = scipy.sparse.csgraph.min_weight_full_bipartite_matching(graph)
     except ValueError:
         return None
     assignment = numpy.full(size, -1)
     assignment[rows] = columns
-    lookup = {(int(t), int(c)): index for index, (t, c) in
-              enumerate(zip(pair_targets, pair_sources)) if keep[index]}
-    chosen = numpy.array([lookup[int(t), int(assignment[t])] for t in range(size)])
+    lookup = {(int(pair_targets[index]), int(pair_sources[index])): index for index in within}
+    chosen = numpy.array([lookup[target, int(assignment[target])] for target in range(size)])
     return assignment, residuals[chosen], pair_scales[chosen]
 
 
