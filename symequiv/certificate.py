@@ -354,8 +354,8 @@ _NOT_COVERED = {
                            "re-derive",
     "second parameter": "refuted by a second parameter with the same function; the kernel "
                         "does not re-prove that the functions agree",
-    "theorem": "refuted by the theorem from identifiability and a failed derivation, which "
-               "the kernel does not re-derive",
+    "theorem": "refuted by the theorem, combining a failed derivation with identifiability "
+               "or with end-to-end equivariance, which the kernel does not re-derive",
 }
 
 
