@@ -91,12 +91,6 @@ def format_parameters(expressions, indent="  "):
     return lines
 
 
-def _strings(value):
-    if isinstance(value, list):
-        return [_strings(item) for item in value]
-    return str(value)
-
-
 # -- verification reports ----------------------------------------------------------
 
 
@@ -194,8 +188,7 @@ def reparameterization_to_dict(reparameterization):
         "formed": reparameterization.formed,
         "blocked": [step.description for step in reparameterization.blocked],
         "steps": [step.description for step in reparameterization.steps],
-        "parameters": ({name: _strings(value) for name, value in
-                        reparameterization.network.parameter_expressions().items()}
+        "parameters": (reparameterization.network.parameter_strings()
                        if reparameterization.changed and reparameterization.formed else None),
     }
 

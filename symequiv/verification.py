@@ -157,8 +157,7 @@ def _refute_by_the_theorem(identifiable, end_to_end, derivation):
         if step.adjoint is None or any(map_ is not None for map_ in step.passthrough):
             return identifiable
         if not step.relation.found:
-            parameters = {name: _as_strings(value)
-                          for name, value in step.adjoint.parameter_expressions().items()}
+            parameters = step.adjoint.parameter_strings()
             witness = ParameterWitness(
                 f"theta^{generator}, the parameters moved by the generator {generator}, "
                 "computes the same function as theta, because the network is end-to-end "
@@ -174,12 +173,6 @@ def _refute_by_the_theorem(identifiable, end_to_end, derivation):
                            "elements relating theta^g to theta form no homomorphism; for "
                            "identifiable parameters they are unique and so would form one",
                            witness)
-
-
-def _as_strings(value):
-    if isinstance(value, list):
-        return [_as_strings(item) for item in value]
-    return str(value)
 
 
 def verify_network(network, action, expectations=None, name="", source=None, seed=0,

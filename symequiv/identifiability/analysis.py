@@ -227,13 +227,12 @@ def analysis_to_dict(analysis):
         "parameter_symmetries": analysis.group.to_dict(),
         "stabilizer": analysis.stabilizer.to_dict(),
         "orbit": {"complete": analysis.orbit_complete,
-                  "parameters": [_strings(member.parameter_expressions())
-                                 for member in analysis.orbit]},
+                  "parameters": [member.parameter_strings() for member in analysis.orbit]},
         "reduction": {
             "steps": [step.description for step in reduction.reparameterization.steps],
-            "theta_star": _strings(reduction.theta_star.parameter_expressions()),
+            "theta_star": reduction.theta_star.parameter_strings(),
             "submodel": {**reduction.to_dict(),
-                         "parameters": _strings(reduction.reduced.parameter_expressions())},
+                         "parameters": reduction.reduced.parameter_strings()},
         },
         "criteria": [result.to_dict() for result in analysis.criteria],
         "identifiable": analysis.verdict.to_dict(),
@@ -242,11 +241,3 @@ def analysis_to_dict(analysis):
                                  else analysis.functional_dimension.to_dict()),
         "fiber": None if analysis.fiber is None else analysis.fiber.to_dict(),
     }
-
-
-def _strings(value):
-    if isinstance(value, dict):
-        return {key: _strings(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_strings(item) for item in value]
-    return str(value)

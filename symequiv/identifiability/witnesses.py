@@ -41,6 +41,7 @@ from symequiv.derivation.relate import relate
 from symequiv.identifiability import bypass_criterion
 from symequiv.models.dense import DenseLayer
 from symequiv.models.matching import RowMatcher
+from symequiv.models.network import nested_strings
 from symequiv.verdicts import ParameterWitness
 
 
@@ -339,8 +340,7 @@ def find_parameter_witness(network):
             return ParameterWitness(
                 description + " (the function is unchanged, proved by the normal form or the "
                 f"expansion of layers {index + 1} and {index + 2})",
-                {name: _strings(value) for name, value in
-                 candidate.parameter_expressions().items()},
+                candidate.parameter_strings(),
                 f"no k_i in K_i relates it to theta: {relation.failure} "
                 f"(layer f_{relation.failure_layer})",
             )
@@ -397,7 +397,7 @@ def _constant_outside_field_witness(network):
                 "was given zero outgoing weights and first incoming weight 1 (the function is "
                 f"unchanged, proved by expanding layers {number} and {number + 1} "
                 "symbolically)",
-                {name: _strings(entries) for name, entries in second.items()},
+                {name: nested_strings(entries) for name, entries in second.items()},
                 f"no k_i in K_i relates it to theta: every K_i here acts by monomial matrices, "
                 f"which keep the number of zero columns of W{number + 1}, and theta' has one "
                 "more than theta")
@@ -420,10 +420,3 @@ def _symbolic_layers_agree(activation, width, first, second, index):
 
     return all(sympy.expand(a - b) == 0
                for a, b in zip(pre_activation(first), pre_activation(second)))
-
-
-def _strings(value):
-    if isinstance(value, list):
-        return [_strings(item) for item in value]
-    return str(value)
-

@@ -251,6 +251,18 @@ class Network:
                 result[f"{short}{index}"] = _to_expressions(self.field, value)
         return result
 
+    def parameter_strings(self):
+        """Return :meth:`parameter_expressions` with every entry written as a string."""
+        return {name: nested_strings(value)
+                for name, value in self.parameter_expressions().items()}
+
+
+def nested_strings(value):
+    """Return nested lists with every entry written as a string."""
+    if isinstance(value, list):
+        return [nested_strings(item) for item in value]
+    return str(value)
+
 
 def _to_expressions(field, value):
     if isinstance(value, tuple):
