@@ -78,10 +78,7 @@ def run(arguments):
     try:
         if exports and isinstance(theory, NumericTheory):
             raise UnsupportedError(
-                "LaTeX, certificates and Lean files need exact parameters, but this theory "
-                f"reads float weights from {theory.weights_path}; run `symequiv inspect FILE "
-                "--certificate OUT.json` (or --latex OUT.tex) instead, which projects the "
-                "weights, certifies the projection exactly and exports it")
+                theory.exact_only_message("LaTeX, certificates and Lean files"))
         if exports:
             report = theory.verify()
             derivation = report.derivation

@@ -57,18 +57,19 @@ class NumericTheory:
 
     def certificate(self, report=None):
         """Raise: certificates hold exact parameters; inspect certifies the projection."""
-        raise UnsupportedError(self._exact_only("certificates"))
+        raise UnsupportedError(self.exact_only_message("certificates"))
 
     def latex(self, standalone=True, report=None, max_dimension=None):
         """Raise: the LaTeX derivation needs exact parameters."""
-        raise UnsupportedError(self._exact_only("LaTeX derivations"))
+        raise UnsupportedError(self.exact_only_message("LaTeX derivations"))
 
     def lean(self, report=None):
         """Raise: Lean statements need exact parameters."""
-        raise UnsupportedError(self._exact_only("Lean statements"))
+        raise UnsupportedError(self.exact_only_message("Lean statements"))
 
-    def _exact_only(self, what):
+    def exact_only_message(self, what):
+        """Return the message that ``what`` needs exact parameters, pointing to inspect."""
         return (f"{what} need exact parameters, but this theory reads float weights from "
                 f"{self.weights_path}; run `symequiv inspect FILE --certificate OUT.json` "
-                "(or --latex OUT.tex), which projects the weights and certifies the "
-                "projection exactly")
+                "(or --latex OUT.tex) instead, which projects the weights, certifies the "
+                "projection exactly and exports it")
