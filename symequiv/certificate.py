@@ -4,7 +4,7 @@ A certificate is a JSON document (schema version :data:`SCHEMA_VERSION`,
 described in ``docs/certificates.md``) holding the network's parameters, the
 generator matrices, the relations, the latent actions per layer and
 generator, the activations' intertwining identities used, and the reduction
-to :math:`\theta^*`. For each verdict it holds one piece of evidence that the
+to :math:`\theta^*`. For each verdict it contains one piece of evidence that the
 kernel (:mod:`symequiv.kernel`) can re-check. The evidence is the latent
 actions, an input witness with exact interval bounds, an unmatched
 first-layer neuron, the hypotheses of an identifiability criterion, or two

@@ -363,7 +363,7 @@ def test_certificate_without_verdicts_malformed():
         kernel.check(certificate)
 
 
-def test_latent_actions_at_theta_do_not_prove_theta_star_when_it_differs():
+def test_theta_evidence_rejected_for_changed_theta_star():
     certificate = certificate_of("tanh-dead-neuron")
     entry = claim(certificate, "layerwise_after_reparameterization")
     assert certificate["reparameterization"] is not None
@@ -376,7 +376,7 @@ def test_latent_actions_at_theta_do_not_prove_theta_star_when_it_differs():
         kernel.check(certificate)
 
 
-def test_leaky_relu_of_slope_one_is_the_identity():
+def test_leaky_relu_slope_one_is_identity():
     # f(x) = leaky_relu_1(x) = x is layerwise equivariant under negation, so a first-layer
     # mismatch must not be accepted: slope 1 admits every scale, as the identity does.
     theory = symequiv.loads(LEAKY_ONE)

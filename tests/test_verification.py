@@ -257,7 +257,7 @@ def test_claim_result_to_dict():
     }
 
 
-def test_equivariant_network_without_latent_action_is_not_identifiable():
+def test_theorem_refutes_identifiability():
     # For an equivariant network theta^g has the function of theta; were theta
     # identifiable, a latent element would relate them, which the derivation excludes.
     # The flip-set witness settles gelu-odd-pair first, so the theorem is applied alone.
@@ -278,7 +278,7 @@ def test_equivariant_network_without_latent_action_is_not_identifiable():
                           rtol=0, atol=1e-12)
 
 
-def test_not_equivariant_network_keeps_its_identifiability_verdict():
+def test_theorem_skips_non_equivariant_network():
     report = load("tanh-not-equivariant").verify()
     verdict = report.result("identifiable").verdict
 

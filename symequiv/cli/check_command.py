@@ -36,19 +36,22 @@ def run(arguments):
         kind = "unsupported" if isinstance(error, kernel.Unsupported) else "rejected"
         print(f"symequiv: {kind}: {path}: {error}", file=sys.stderr)
         return 1
+
     name = (data.get("theory") or {}).get("name", "") if isinstance(data, dict) else ""
     expected = {claim.get("property"): claim.get("expected") for claim in data["claims"]}
     certified = [prop for prop, _, is_certified, _ in results if is_certified]
     uncertified = [prop for prop, _, is_certified, _ in results if not is_certified]
     status = 1 if arguments.strict and uncertified else 0
+
     if arguments.json:
+        entries = [{"property": prop, "status": verdict, "expected": expected.get(prop),
+                    "certified": is_certified, "summary": summary}
+                   for prop, verdict, is_certified, summary in results]
         print_json({"source": path, "name": name, "accepted": True,
                     "all_certified": not uncertified,
-                    "scope": _scope(data["network"], None), "results": [
-            {"property": prop, "status": verdict, "expected": expected.get(prop),
-             "certified": is_certified, "summary": summary}
-            for prop, verdict, is_certified, summary in results]})
+                    "scope": _scope(data["network"], None), "results": entries})
         return status
+
     count = len(certified)
     print(f"{name}  ({path}): accepted by the kernel; {count} of {len(results)} verdicts "
           "re-checked")
@@ -60,6 +63,7 @@ def run(arguments):
         claim = "" if expected.get(prop) is None else f" (claimed {str(expected[prop]).lower()})"
         print(f"  [{'checked' if is_certified else 'not certified'}] {prop}{claim}: {verdict}")
         print(f"      {summary}")
+
     if status:
         print(f"symequiv: not certified: {path}: --strict requires every verdict to be "
               f"certified, but {', '.join(uncertified)} "

@@ -375,7 +375,7 @@ def _constant_outside_field_witness(network):
             if (any(value != zero for value in weights) or all(value == zero for value in column)
                     or activation.exact_value(bias, field) is not None):
                 continue
-            # NOTE: theta' then holds an expression such as tanh(2), which a theory file
+            # NOTE: theta' then contains an expression such as tanh(2), which a theory file
             # cannot state, so this witness cannot be loaded back or re-checked by the kernel.
             value = activation.formula.subs(t, field.to_expr(bias))
             second = {name: [list(row) if isinstance(row, list) else row for row in entries]

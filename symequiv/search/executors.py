@@ -1,4 +1,4 @@
-r"""Where candidates are evaluated: in process, on a local process pool, or on a Dask cluster.
+r"""Executors that evaluate candidates: in process, on a local process pool, or on a Dask cluster.
 
 Every executor runs the same two task functions, :func:`evaluate_chunk` and
 :func:`minimize_counterexample`, on a :class:`SearchJob` that carries the

@@ -77,7 +77,7 @@ class CertificateCheck:
         Where the certificate was written; None when nothing was written.
     accepted : bool or None
         True when the kernel accepted it, False when it rejected it, None when no
-        certificate could be built (``reason`` says why).
+        certificate could be built (``reason`` gives the cause).
     certified : tuple of str
         The properties whose verdicts the kernel re-checked from evidence.
     uncertified : tuple of str

@@ -268,7 +268,7 @@ class _Coordinator:
         self.total = budget if stream_size is None else min(budget, stream_size)
         self.job = executor.share(SearchJob.for_template(template))
         # Checkpoint records are reused only when they cover the range this run gives
-        # their chunk; `completed` holds the records of this run, reused or evaluated.
+        # their chunk; `completed` contains the records of this run, reused or evaluated.
         self.recorded = dict(state.chunks)
         self.completed = {}
         self.resumed = 0

@@ -110,7 +110,7 @@ def test_identify_attention_json(capsys):
     assert data["note"].startswith("the network has attention, tokenwise layers")
 
 
-def test_float_weights_are_rejected(capsys):
+def test_identify_rejects_float_weights(capsys):
     code, out, err = run_in_process(capsys, "identify", THEORIES / "tanh-mirror-float.toml")
 
     assert code == 2

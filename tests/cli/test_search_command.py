@@ -374,7 +374,7 @@ def test_workers_exit_when_coordinator_is_killed(tmp_path):
     assert survivors == []
 
 
-def test_float_weights_are_no_template():
+def test_search_rejects_float_weights():
     result = run_symequiv("search", ROOT / "theories" / "tanh-mirror-float.toml")
 
     assert result.returncode == 2

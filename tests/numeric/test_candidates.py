@@ -51,7 +51,7 @@ def test_candidates_contain_every_pair_within_tolerance(scale_set, dtype):
 
 
 @pytest.mark.parametrize("scale_set", SCALE_SETS, ids=lambda value: value.name.lower())
-def test_candidates_contain_pairs_at_the_tolerance_in_two_dimensions(scale_set):
+def test_candidates_reach_tolerance_in_2d(scale_set):
     # In two dimensions the projection is nearly an isometry along one direction,
     # so pairs just within the tolerance land just within the ball's radius.
     rng = numpy.random.default_rng(15)

@@ -277,7 +277,7 @@ def test_empty_layers_match():
     assert match.runner_up == float("inf")
 
 
-def test_pairing_within_tolerance_is_found_when_greedy_choice_misses_it():
+def test_pairing_found_past_greedy_choice():
     # Rows of a trained 2-4-2 tanh layer and the same layer with its inputs swapped.
     # Settling each target on its best source and summing the rest gives a pairing
     # whose worst residual is 0.486, but the pairing (1)(2)(3 -4) keeps every residual
@@ -298,7 +298,7 @@ def test_pairing_within_tolerance_is_found_when_greedy_choice_misses_it():
     assert round(match.error, 3) == 0.295
 
 
-def test_no_match_means_no_pairing_within_tolerance():
+def test_no_match_only_without_pairing():
     rng = numpy.random.default_rng(11)
     source = rng.normal(size=(6, 4))
     target = rng.normal(size=(6, 4))

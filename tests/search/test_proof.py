@@ -68,7 +68,7 @@ def test_point_that_is_no_counterexample_is_not_proved(tmp_path):
     assert not list(tmp_path.iterdir())
 
 
-def test_proof_writes_a_certificate_the_kernel_accepts(tmp_path):
+def test_proof_certificate_accepted(tmp_path):
     proof = prove_counterexample(template(GELU_PAIR), BYPASS, 1, tmp_path)
 
     check = proof.certificate
@@ -82,7 +82,7 @@ def test_proof_writes_a_certificate_the_kernel_accepts(tmp_path):
     assert "accepted by the kernel; 1 of 4 verdicts re-checked" in result.stdout
 
 
-def test_tampered_counterexample_certificate_is_rejected(tmp_path):
+def test_tampered_proof_certificate_rejected(tmp_path):
     proof = prove_counterexample(template(GELU_PAIR), BYPASS, 1, tmp_path)
     path = tmp_path / "gelu-pair-counterexample-1.json"
     data = json.loads(path.read_text(encoding="utf-8"))
