@@ -219,11 +219,13 @@ class _Lean:
                        "def affineMap {n : ℕ} (H : Matrix (Fin (n + 1)) (Fin (n + 1)) ℚ) "
                        "(x : Fin n → ℝ) : Fin n → ℝ :=", "  layerMap id (Matrix.of fun i j => H "
                        "(Fin.castSucc i) j) x", ""]
+
         derivation = self.report.derivation
         reduced = self.report.reduced_derivation
         if self.not_stated:
             self._unstated(action, namespace)
             return "\n".join(self.lines)
+
         if self.expanded:
             kinds = ", ".join(layer.kind for layer in self.theory.network.layers)
             self.lines += [f"-- The layers ({kinds}) are stated as their dense expansions on the "
@@ -234,6 +236,7 @@ class _Lean:
                            "-- Nothing about layerwise equivariance is stated.", "",
                            f"end Symequiv.{namespace}", ""]
             return "\n".join(self.lines)
+
         self._group(action)
         if derivation.derived:
             self.derivation(derivation, "")

@@ -49,7 +49,7 @@ _PREAMBLE = r"""\documentclass[11pt]{article}
 """
 
 
-# Neuron-match tables with at most this many rows are shown in full; longer ones keep
+# Neuron-match tables with at most this many rows are shown in full. Longer ones keep
 # their first TABLE_HEAD and last TABLE_TAIL rows and state how many are left out.
 TABLE_MAX_ROWS = 64
 TABLE_HEAD = 48
@@ -113,6 +113,7 @@ class _Writer:
         self.add(r"\subsection*{Setting}")
         if self.theory.description:
             self.add(escape(" ".join(self.theory.description.split())), "")
+
         spaces = r" \to ".join(rf"\mathbb{{R}}^{{{width}}}" for width in widths)
         composition = r" \circ ".join(f"f_{{{index}}}" for index in range(depth, 0, -1))
         self.add(rf"The network \(f = {composition} : {spaces}\) has the layers")
@@ -134,6 +135,7 @@ class _Writer:
         self.add(r"with each \(\sigma_i\) applied coordinatewise and the parameters \(\theta\)")
         self.parameters(network, "")
         self.group()
+
         self.add(r"The latent groups are")
         self.add(r"\begin{itemize}")
         for index, layer in enumerate(network.hidden_layers, start=1):

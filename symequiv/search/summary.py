@@ -114,6 +114,7 @@ def _format_counterexample(found, template):
         return [f"  candidate {found.index + 1}, {template.describe_values(found.values)}, "
                 f"minimizes to {template.describe_values(minimized.values)}, in the orbit of "
                 f"counterexample {found.same_as}"]
+
     lines = [f"  counterexample {found.number}: candidate {found.index + 1}, "
              f"{template.describe_values(found.values)} ({found.label})"]
     change = ("unchanged" if tuple(minimized.values) == tuple(found.values)
@@ -122,12 +123,14 @@ def _format_counterexample(found, template):
     nonzero = _plural(minimized.nonzero_parameters, "nonzero parameter")
     tried = _plural(minimized.evaluations, "candidate")
     lines.append(f"    minimized: {change}; {nonzero} ({tried} tried{bound})")
+
     proof = found.proof
     if proof is None:
         return lines
     if not proof.proved:
         lines.append(f"    not proved: {proof.reason}")
         return lines
+
     where = proof.path or proof.name
     lines.append(f"    proved: {where} verifies; "
                  f"{_plural(len(proof.report.claims), 'claim holds', 'claims hold')}")
