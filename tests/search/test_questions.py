@@ -88,7 +88,8 @@ def test_expect_question(point, kind, label):
 def test_expect_question_undecided_claim():
     text = GELU_PAIR + "\n[expect]\nidentifiable = true\n"
 
-    # Rows (1, 1) and (-1, -1) violate (G3), and no second parameter is known.
+    # Rows (1, 1) and (-1, -1) violate (G3), so the bypass criterion does not apply, and
+    # no witness construction of symequiv builds a second parameter for this network.
     result = outcome(Question.EXPECT, values(1, -1, 1, -1, 1, 2, 0), text)
 
     assert result.kind is OutcomeKind.UNDECIDED
